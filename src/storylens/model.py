@@ -1,0 +1,391 @@
+"""Core types of storylens.
+
+Every domain object is a frozen dataclass with slots. Every finding carries a
+:class:`Span` into the ``text`` of the :class:`Article` it came from, so that
+``article.text[span.start:span.end]`` is exactly the finding's ``text``.
+
+Dicts appear only at the edges: ``to_dict`` / ``from_dict`` give the JSON form
+(see ``render/json.py`` for the public report contract).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Mapping
+
+__all__ = [
+    "Span",
+    "Outlet",
+    "Article",
+    "Skipped",
+    "Mention",
+    "Entity",
+    "SourceRef",
+    "Quote",
+    "Hedge",
+    "TimeRef",
+    "Quantity",
+    "Claim",
+    "ArticleAnalysis",
+    "Story",
+    "ClaimRef",
+    "Fact",
+    "Conflict",
+    "TimelineEntry",
+    "StoryReport",
+    "Report",
+    "to_dict",
+    "from_dict",
+    "text_id",
+    "normalize_for_id",
+]
+
+FactStatus = Literal["reported", "silent", "contradicted", "hedged"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Half-open character offsets ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span ({self.start}, {self.end})")
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """Who published an article."""
+
+    name: str
+    domain: str | None = None
+    kind: str | None = None  # wire | national | regional | broadcaster | blog | None (unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as ingested: cleaned body text plus metadata.
+
+    ``text`` is the body as stored; every span in storylens indexes it.
+    ``published_how`` says how the publication time was known:
+    ``metadata`` | ``url`` | ``text`` | ``inferred`` | ``user`` (given on the command line).
+    """
+
+    id: str
+    outlet: Outlet
+    text: str
+    title: str | None = None
+    url: str | None = None
+    byline: str | None = None
+    published: datetime | None = None
+    published_how: str | None = None
+    language: str | None = None
+    paragraphs: tuple[Span, ...] = ()
+    origin: str = ""  # file path, URL, "stdin:3", "records.jsonl:12" ...
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not be analyzed, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention. ``entity_id`` is filled once entities are linked."""
+
+    span: Span
+    text: str
+    label: str  # PERSON | ORG | GPE | NORP | LOC | FAC | EVENT | ...
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity across the articles of a story."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Who a statement is attributed to.
+
+    kind: ``person`` | ``organization`` | ``outlet`` | ``anonymous`` | ``media`` (unspecified
+    press, "Hebrew media reports") | ``document``.
+    For an unnamed source: ``count`` (None when unknown), ``role`` ("official", "aide",
+    "person familiar with the matter"), ``affiliation`` ("US", "Israeli"), ``via`` (the outlet
+    they spoke to).
+    """
+
+    span: Span
+    text: str
+    kind: str
+    name: str | None = None
+    count: int | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    via: str | None = None
+    entity_id: str | None = None
+    cue: Span | None = None  # the attribution cue ("told", "according to", "said")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Reported speech. ``kind``: direct | indirect | mixed."""
+
+    span: Span
+    text: str
+    kind: str
+    speaker: SourceRef | None = None
+    cue: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    """A marker of uncertainty or distance ("reportedly", "expected to", "denied")."""
+
+    span: Span
+    text: str
+    kind: str  # hearsay | expectation | possibility | denial | claim
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A time expression, resolved when it can be.
+
+    ``start``/``end`` is the resolved interval (None when unresolved); ``value`` is the
+    TimeML-style normalized value ("2024-10-01", "2024-W41", "P2M", "XXXX-WXX-2"); ``anchor``
+    says what it was resolved against: ``absolute`` | ``publication`` | ``none``.
+    """
+
+    span: Span
+    text: str
+    type: str  # DATE | TIME | DURATION | SET
+    value: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    granularity: str | None = None  # year | month | week | day | part-of-day | minute
+    anchor: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its qualifier and what it counts ("over 180 ballistic missiles")."""
+
+    span: Span
+    text: str
+    value: float
+    qualifier: str = "exact"  # exact | at least | more than | about | up to | less than | range
+    unit: str | None = None
+    upper: float | None = None  # for ranges ("between 10 and 20")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checkable statement (a sentence or clause) with everything found in it."""
+
+    id: str
+    article_id: str
+    span: Span
+    text: str
+    sources: tuple[SourceRef, ...] = ()
+    hedges: tuple[Hedge, ...] = ()
+    entities: tuple[str, ...] = ()  # entity ids once linked, else mention texts
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnalysis:
+    """Everything found in one article (the output of the understand stage)."""
+
+    article: Article
+    sentences: tuple[Span, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles of one run that cover the same event."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    title: str
+    period: tuple[datetime | None, datetime | None] = (None, None)
+    entities: tuple[str, ...] = ()
+    copies: Mapping[str, str] = field(default_factory=dict)  # article id -> id of its original
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRef:
+    """A pointer to a claim's evidence: which article, which outlet, which characters."""
+
+    article_id: str
+    outlet: str
+    span: Span
+    text: str
+    claim_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Claims of one or more outlets that state the same thing."""
+
+    id: str
+    text: str
+    claims: tuple[ClaimRef, ...]
+    status: Mapping[str, FactStatus]
+    independent_support: int
+    first_reported: str | None = None  # outlet name, when publication times are known
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A disagreement between outlets. kind: number | date | entity | negation | attribution."""
+
+    id: str
+    kind: str
+    fact_id: str
+    detail: str
+    claims: tuple[ClaimRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    start: datetime | None
+    end: datetime | None
+    text: str
+    claims: tuple[ClaimRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryReport:
+    story: Story
+    articles: tuple[Article, ...]
+    entities: tuple[Entity, ...]
+    mentions: Mapping[str, tuple[Mention, ...]]  # article id -> linked mentions
+    facts: tuple[Fact, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    quotes: Mapping[str, tuple[Quote, ...]] = field(default_factory=dict)  # by article id
+    sources: Mapping[str, tuple[SourceRef, ...]] = field(default_factory=dict)  # by article id
+    timeline: tuple[TimelineEntry, ...] = ()
+    framing: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for a in self.articles:
+            seen.setdefault(a.outlet.name, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of one run: stories and what was skipped."""
+
+    stories: tuple[StoryReport, ...]
+    skipped: tuple[Skipped, ...] = ()
+    duplicates: Mapping[str, str] = field(default_factory=dict)  # dropped article id -> kept id
+
+
+# --- ids -------------------------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_for_id(text: str) -> str:
+    """The text an article id is computed from: case- and whitespace-insensitive."""
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def text_id(text: str, length: int = 16) -> str:
+    """A stable content hash (hex) of the normalized text."""
+    return hashlib.sha256(normalize_for_id(text).encode("utf-8")).hexdigest()[:length]
+
+
+# --- JSON round trip ---------------------------------------------------------------------------
+
+
+def to_dict(obj: Any) -> Any:
+    """A JSON-ready form of any core type (spans become ``[start, end]``)."""
+    if isinstance(obj, Span):
+        return [obj.start, obj.end]
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    return obj
+
+
+_T = typing.TypeVar("_T")
+
+
+def from_dict(cls: type[_T], data: Any) -> _T:
+    """Rebuild a core type from :func:`to_dict` output."""
+    return _convert(cls, data)
+
+
+def _convert(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(args[0], data) if len(args) == 1 else data
+    if tp is Span:
+        return Span(int(data[0]), int(data[1]))
+    if tp is datetime:
+        return datetime.fromisoformat(data)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
+        return tp(**kwargs)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in data)
+        return tuple(_convert(a, v) for a, v in zip(args, data))
+    if origin in (Mapping, dict, typing.Mapping) or tp in (Mapping, dict):
+        args = typing.get_args(tp)
+        vt = args[1] if len(args) == 2 else Any
+        return {k: _convert(vt, v) for k, v in data.items()}
+    if origin is Literal:
+        return data
+    return data

