@@ -1,0 +1,95 @@
+"""The compare stage: one :class:`StoryReport` per story.
+
+Order: entities are linked across the story's articles (so claims, quotes and sources speak of
+canonical entities), claims are aligned into facts, conflicts are found among the aligned claims
+and quotes, facts get their per-outlet status, and the timeline is laid out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Mapping, Sequence
+
+from storylens.compare.align import build_facts, claim_similarity, cluster_claims
+from storylens.compare.conflicts import find_conflicts
+from storylens.compare.timeline import build_timeline
+from storylens.model import ArticleAnalysis, Entity, SourceRef, Story, StoryReport
+from storylens.settings import Settings
+from storylens.understand.embed import Embedder
+from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
+
+__all__ = ["compare_story", "link_story"]
+
+log = logging.getLogger(__name__)
+
+
+def _resolve_source(s: SourceRef | None, index: Mapping[str, Entity]) -> SourceRef | None:
+    """Point a named source at its canonical entity and use the entity's full name."""
+    if s is None or not s.name or s.kind == "anonymous":
+        return s
+    ent = index.get(canonical_key(s.name))
+    if ent is None:
+        return s
+    return dataclasses.replace(s, name=ent.name, entity_id=ent.id)
+
+
+def link_story(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[Entity, ...], tuple[ArticleAnalysis, ...]]:
+    """Canonical entities of a story, and the analyses rewritten to refer to them."""
+    entities, linked = link_entities({a.article.id: a.mentions for a in analyses})
+    index: dict[str, Entity] = {}
+    for e in entities:
+        for form in (e.name, *e.aliases):
+            index.setdefault(canonical_key(form), e)
+    out = []
+    for a in analyses:
+        mentions = linked[a.article.id]
+        sources = tuple(_resolve_source(s, index) for s in a.sources)
+        quotes = tuple(dataclasses.replace(q, speaker=_resolve_source(q.speaker, index)) for q in a.quotes)
+        src_by_span = {(s.span, s.kind): s for s in sources}
+        claims = tuple(
+            dataclasses.replace(
+                c,
+                entities=mention_entity_ids(mentions, c.span),
+                sources=tuple(src_by_span.get((s.span, s.kind), s) for s in c.sources),
+            )
+            for c in a.claims
+        )
+        out.append(dataclasses.replace(a, mentions=mentions, sources=sources, quotes=quotes, claims=claims))
+    return entities, tuple(out)
+
+
+def compare_story(
+    story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
+) -> StoryReport:
+    """The cross-outlet report of one story from the analyses of its articles."""
+    by_id = {a.article.id: a for a in analyses}
+    ordered = [by_id[aid] for aid in story.article_ids]
+    entities, linked = link_story(ordered)
+    articles = {a.article.id: a.article for a in linked}
+    outlets = list(dict.fromkeys(a.outlet.name for a in articles.values()))
+    claims = [c for a in linked for c in a.claims]
+    quotes = {a.article.id: a.quotes for a in linked}
+    sim = claim_similarity(claims, embedder)
+    groups = cluster_claims(claims, sim, settings.fact_threshold)
+    conflicts, contradicted = find_conflicts(groups, claims, articles, quotes)
+    facts = build_facts(
+        groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted
+    )
+    timeline = build_timeline(facts, {c.id: c for c in claims}, articles)
+    log.info(
+        "story %s: %d articles, %d claims, %d facts, %d conflicts",
+        story.id, len(articles), len(claims), len(facts), len(conflicts),
+    )
+    return StoryReport(
+        story=story,
+        articles=tuple(articles.values()),
+        entities=entities,
+        mentions={a.article.id: a.mentions for a in linked},
+        facts=facts,
+        conflicts=conflicts,
+        quotes=quotes,
+        sources={a.article.id: a.sources for a in linked},
+        timeline=timeline,
+        framing=(),
+    )

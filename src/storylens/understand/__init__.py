@@ -1,0 +1,76 @@
+"""The understand stage: one :class:`ArticleAnalysis` per article.
+
+Each kind of finding lives in its own module; this module only runs them in order over one
+parse of the article (the spaCy parse is the expensive part and is done once).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from storylens.model import Article, ArticleAnalysis, Skipped
+from storylens.settings import Settings
+from storylens.understand.claims import find_claims, sentence_spans
+from storylens.understand.entities import find_mentions
+from storylens.understand.nlp import parse_many
+from storylens.understand.quantities import find_quantities
+from storylens.understand.quotes import find_quotes
+from storylens.understand.sourcing import find_sources
+from storylens.understand.time import find_times
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+__all__ = ["analyze_doc", "analyze_articles"]
+
+log = logging.getLogger(__name__)
+
+
+def analyze_doc(doc: "Doc", article: Article) -> ArticleAnalysis:
+    """All findings of one article from its spaCy parse (``doc.text == article.text``)."""
+    if doc.text != article.text:
+        raise ValueError(f"{article.origin}: the parse does not belong to this article")
+    sentences = sentence_spans(doc, article.paragraphs)
+    mentions = find_mentions(doc)
+    sources = find_sources(doc)
+    quotes = find_quotes(doc, sources)
+    times = find_times(article.text, article.published)
+    quantities = find_quantities(doc, exclude=[t.span for t in times])
+    claims = find_claims(
+        doc,
+        article,
+        mentions=mentions,
+        sources=sources,
+        times=times,
+        quantities=quantities,
+        sentences=sentences,
+    )
+    return ArticleAnalysis(
+        article=article,
+        sentences=sentences,
+        mentions=mentions,
+        quotes=quotes,
+        sources=sources,
+        times=times,
+        quantities=quantities,
+        claims=claims,
+    )
+
+
+def analyze_articles(
+    articles: Iterable[Article], settings: Settings
+) -> Iterator[ArticleAnalysis | Skipped]:
+    """Analyze articles in order, parsing them in batches with the configured spaCy pipeline.
+
+    An article whose analysis fails is yielded as :class:`Skipped` with the reason; the batch
+    goes on.
+    """
+    batch = list(articles)
+    docs = parse_many((a.text for a in batch), settings.spacy_model, settings.n_process)
+    for article, doc in zip(batch, docs):
+        try:
+            yield analyze_doc(doc, article)
+        except Exception as exc:  # one bad article must never stop the batch
+            log.exception("%s: analysis failed", article.origin)
+            yield Skipped(article.origin or article.id, f"analysis failed: {type(exc).__name__}: {exc}")

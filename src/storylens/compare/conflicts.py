@@ -1,0 +1,179 @@
+"""Conflicts between outlets within a story.
+
+- ``number``: claims aligned into one fact state counts of the same thing that cannot both be
+  true, taking qualifiers into account ("over 180" and "about 200" may agree; "42" and "about
+  60" do not).
+- ``attribution``: the same direct quote, word for word, is put in the mouths of different
+  speakers by different outlets.
+
+A conflict names the outlets on each side; the side with less independent support (both sides
+on a tie) is marked ``contradicted`` for that fact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from typing import Mapping, Sequence
+
+from storylens.model import Article, Claim, ClaimRef, Conflict, Quantity, Quote, text_id
+from storylens.compare.align import claim_ref, fact_id
+
+__all__ = ["find_conflicts", "interval", "compatible"]
+
+# "about N" is read as N ± 10 %: news rounding ("about 200" for 190-210) without letting
+# "about 60" swallow 42.
+ABOUT_TOLERANCE = 0.10
+
+
+def interval(q: Quantity) -> tuple[float, float]:
+    """The set of values a quantity statement admits, as a closed interval."""
+    v = q.value
+    if q.qualifier == "range" and q.upper is not None:
+        return (v, q.upper)
+    if q.qualifier in ("more than", "at least"):
+        return (v, math.inf)
+    if q.qualifier in ("up to", "less than"):
+        return (0.0, v)
+    if q.qualifier == "about":
+        return (v * (1 - ABOUT_TOLERANCE), v * (1 + ABOUT_TOLERANCE))
+    return (v, v)
+
+
+def compatible(a: Quantity, b: Quantity) -> bool:
+    (a0, a1), (b0, b1) = interval(a), interval(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _unit_key(unit: str | None) -> str | None:
+    """The head noun of a unit, singular and lowercased: "US officials" → "official"."""
+    if not unit:
+        return None
+    head = re.findall(r"[A-Za-z]+", unit)
+    if not head:
+        return None
+    w = head[-1].casefold()
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def _conflict_id(kind: str, refs: Sequence[ClaimRef]) -> str:
+    return "c" + text_id(kind + "|" + "|".join(f"{r.article_id}:{r.span.start}-{r.span.end}" for r in refs), 12)
+
+
+def _number_conflicts(
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str
+) -> list[tuple[Conflict, frozenset[str]]]:
+    out: list[tuple[Conflict, frozenset[str]]] = []
+    by_unit: dict[str, list[tuple[Claim, Quantity]]] = defaultdict(list)
+    for c in gc:
+        for q in c.quantities:
+            k = _unit_key(q.unit)
+            if k:
+                by_unit[k].append((c, q))
+    for unit, items in sorted(by_unit.items()):
+        outlets = {articles[c.article_id].outlet.name for c, _ in items}
+        if len(outlets) < 2:
+            continue
+        # sides: quantities that are mutually compatible stand together
+        sides: list[list[tuple[Claim, Quantity]]] = []
+        for c, q in items:
+            for side in sides:
+                if all(compatible(q, q2) for _, q2 in side):
+                    side.append((c, q))
+                    break
+            else:
+                sides.append([(c, q)])
+        if len(sides) < 2:
+            continue
+        side_outlets = [{articles[c.article_id].outlet.name for c, _ in s} for s in sides]
+        # an outlet that is on several sides (contradicting itself) is not a cross-outlet conflict
+        if any(a & b for i, a in enumerate(side_outlets) for b in side_outlets[i + 1 :]):
+            continue
+        best = max(len(s) for s in side_outlets)
+        leaders = [s for s in side_outlets if len(s) == best]
+        against = frozenset().union(*(s for s in side_outlets if len(leaders) > 1 or len(s) < best))
+        refs = tuple(claim_ref(c, articles[c.article_id]) for s in sides for c, _ in s)
+        parts = [
+            "; ".join(f"{articles[c.article_id].outlet.name}: “{q.text}”" for c, q in s) for s in sides
+        ]
+        detail = f"different counts of {unit}s: " + " vs ".join(parts)
+        out.append((Conflict(_conflict_id("number", refs), "number", fid, detail, refs), against))
+    return out
+
+
+def _normalize_quote(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _attribution_conflicts(
+    quotes: Mapping[str, Sequence[Quote]],
+    claims: Sequence[Claim],
+    fact_of_claim: Mapping[str, str],
+    articles: Mapping[str, Article],
+) -> list[tuple[Conflict, frozenset[str]]]:
+    by_text: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    for aid, qs in quotes.items():
+        for q in qs:
+            if q.kind == "direct" and q.speaker is not None and len(q.text) >= 20:
+                by_text[_normalize_quote(q.text)].append((aid, q))
+    claims_by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        claims_by_article[c.article_id].append(c)
+    out: list[tuple[Conflict, frozenset[str]]] = []
+    for _, items in sorted(by_text.items()):
+        speakers = {_speaker_key(q): (aid, q) for aid, q in items}
+        outlets = {articles[aid].outlet.name for aid, _ in items}
+        if len(speakers) < 2 or len(outlets) < 2:
+            continue
+        refs: list[ClaimRef] = []
+        fid = None
+        for aid, q in items:
+            host = next((c for c in claims_by_article[aid] if c.span.contains(q.span) or c.span.overlaps(q.span)), None)
+            if host is None:
+                continue
+            refs.append(claim_ref(host, articles[aid]))
+            fid = fid or fact_of_claim.get(host.id)
+        if fid is None or len(refs) < 2:
+            continue
+        who = "; ".join(
+            f"{articles[aid].outlet.name} attributes it to {q.speaker.name or q.speaker.text}" for aid, q in items
+        )
+        detail = f"the quote “{items[0][1].text}” is attributed to different speakers: {who}"
+        out.append((Conflict(_conflict_id("attribution", refs), "attribution", fid, detail, tuple(refs)), frozenset()))
+    return out
+
+
+def _speaker_key(q: Quote) -> str:
+    s = q.speaker
+    assert s is not None
+    if s.entity_id:
+        return s.entity_id
+    return f"{s.kind}|{(s.name or '').casefold()}|{s.role or ''}|{s.affiliation or ''}"
+
+
+def find_conflicts(
+    groups: Sequence[Sequence[int]],
+    claims: Sequence[Claim],
+    articles: Mapping[str, Article],
+    quotes: Mapping[str, Sequence[Quote]],
+) -> tuple[tuple[Conflict, ...], dict[str, frozenset[str]]]:
+    """All conflicts of a story, and per fact id the outlets whose report is contradicted."""
+    found: list[tuple[Conflict, frozenset[str]]] = []
+    fact_of_claim: dict[str, str] = {}
+    for g in groups:
+        gc = [claims[i] for i in g]
+        fid = fact_id(gc)
+        for c in gc:
+            fact_of_claim[c.id] = fid
+        if len(gc) > 1:
+            found.extend(_number_conflicts(gc, articles, fid))
+    found.extend(_attribution_conflicts(quotes, claims, fact_of_claim, articles))
+    contradicted: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for conflict, against in found:
+        contradicted[conflict.fact_id] = contradicted[conflict.fact_id] | against
+    return tuple(c for c, _ in found), dict(contradicted)

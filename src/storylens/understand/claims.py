@@ -1,0 +1,138 @@
+"""Claims: the checkable statements of an article, with their attribution, hedging and content.
+
+A claim is a sentence of the article's prose (headings, datelines and one-word lines are not
+claims), carrying the sources, hedges, entities, quantities and times found inside it and
+whether its main verb is negated. Hedges are found here because a hedge qualifies a claim:
+"reportedly", "allegedly", "is expected to", "could include", "denied", "claimed".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Sequence
+
+from storylens.model import Article, Claim, Hedge, Mention, Quantity, SourceRef, Span, TimeRef
+from storylens.understand.entities import mention_entity_ids
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+__all__ = ["find_claims", "find_hedges", "sentence_spans", "HEDGE_KINDS"]
+
+# Hedge lexicon. Kinds:
+#   hearsay     the author passes on what others say without vouching for it
+#   expectation a future or planned event ("is expected to", "is set to")
+#   possibility modal uncertainty ("could", "may", "possibly", "appears to")
+#   denial      someone rejects the statement ("denied")
+#   claim       the author distances themself from an assertion ("claimed", "alleged")
+_HEDGE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("hearsay", r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\b(?:is|are|was|were) (?:said|believed|thought|reported|understood) to\b|\breports (?:indicate|suggest)\b|\bsuggests?\b"),
+    ("expectation", r"\b(?:is|are|was|were) (?:expected|likely|set|scheduled|poised|due) to\b|\bexpected to\b"),
+    ("possibility", r"\b(?:could|may|might)\b|\bpossibly\b|\bperhaps\b|\bprobably\b|\blikely\b|\b(?:appears?|seems?) to\b|\bit is unclear\b|\bunconfirmed\b|\bis considering\b"),
+    ("denial", r"\bden(?:y|ies|ied|ying)\b|\brejected\b|\bdismissed\b"),
+    ("claim", r"\bclaim(?:s|ed)?\b|\balleg(?:e|es|ed)\b|\binsist(?:s|ed)?\b"),
+)
+_HEDGE_RE = tuple((kind, re.compile(pat, re.IGNORECASE)) for kind, pat in _HEDGE_PATTERNS)
+HEDGE_KINDS = tuple(k for k, _ in _HEDGE_PATTERNS)
+
+# A sentence shorter than this (in word tokens) is a label or fragment, not a checkable claim.
+_MIN_WORDS = 5
+
+
+def find_hedges(text: str, span: Span | None = None) -> tuple[Hedge, ...]:
+    """Hedge markers in ``text`` (restricted to ``span`` when given), article offsets."""
+    start, end = (span.start, span.end) if span else (0, len(text))
+    found: list[Hedge] = []
+    for kind, rx in _HEDGE_RE:
+        for m in rx.finditer(text, start, end):
+            found.append(Hedge(Span(m.start(), m.end()), m.group(0), kind))
+    found.sort(key=lambda h: h.span)
+    # one marker per position: "is expected to" is an expectation, not also a "likely"
+    out: list[Hedge] = []
+    for h in found:
+        if out and out[-1].span.overlaps(h.span):
+            continue
+        out.append(h)
+    return tuple(out)
+
+
+def _is_heading(text: str, para: Span) -> bool:
+    """A paragraph that is a subheading: short and without sentence-final punctuation."""
+    p = text[para.start : para.end].rstrip()
+    return len(p) < 120 and not re.search(r"[.!?…]['’”\")\]]*$", p)
+
+
+def sentence_spans(doc: "Doc", paragraphs: Sequence[Span] = ()) -> tuple[Span, ...]:
+    """Sentence spans of the article's prose, trimmed of surrounding whitespace.
+
+    Sentences never cross a paragraph boundary, and subheading paragraphs are left out.
+    """
+    text = doc.text
+    headings = [p for p in paragraphs if _is_heading(text, p)]
+    out: list[Span] = []
+    for sent in doc.sents:
+        # spaCy may run a sentence across a blank line; cut at paragraph breaks
+        s0 = sent.start_char
+        for piece in re.split(r"(\n\s*\n)", sent.text):
+            if piece and not piece.isspace():
+                ps = s0 + (len(piece) - len(piece.lstrip()))
+                pe = s0 + len(piece.rstrip())
+                if pe > ps:
+                    sp = Span(ps, pe)
+                    if not any(h.contains(sp) for h in headings):
+                        out.append(sp)
+            s0 += len(piece)
+    return tuple(out)
+
+
+def _negated(doc: "Doc", span: Span) -> bool:
+    """True when a main verb of the sentence is negated ("did not", "hasn't", "never")."""
+    sent = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if sent is None:
+        return False
+    for tok in sent:
+        if tok.dep_ != "neg":
+            continue
+        verb = tok.head
+        # the sentence's own verb, or the verb of what a speech verb reports ("said it did not")
+        if verb.dep_ == "ROOT" or (verb.dep_ == "ccomp" and verb.head.lemma_ in _SPEECH_LEMMAS):
+            return True
+    return False
+
+
+_SPEECH_LEMMAS = frozenset("say tell report state add claim believe know think confirm indicate".split())
+
+
+def find_claims(
+    doc: "Doc",
+    article: Article,
+    *,
+    mentions: Sequence[Mention] = (),
+    sources: Sequence[SourceRef] = (),
+    times: Sequence[TimeRef] = (),
+    quantities: Sequence[Quantity] = (),
+    sentences: Sequence[Span] | None = None,
+) -> tuple[Claim, ...]:
+    """The claims of one article: its prose sentences with their findings attached."""
+    text = article.text
+    spans = sentence_spans(doc, article.paragraphs) if sentences is None else sentences
+    claims: list[Claim] = []
+    for sp in spans:
+        sentence = text[sp.start : sp.end]
+        if len(re.findall(r"\w+", sentence)) < _MIN_WORDS:
+            continue
+        claims.append(
+            Claim(
+                id=f"{article.id}:{sp.start}-{sp.end}",
+                article_id=article.id,
+                span=sp,
+                text=sentence,
+                sources=tuple(s for s in sources if sp.contains(s.span)),
+                hedges=find_hedges(text, sp),
+                entities=mention_entity_ids(mentions, sp),
+                quantities=tuple(q for q in quantities if sp.contains(q.span)),
+                times=tuple(t for t in times if sp.contains(t.span)),
+                negated=_negated(doc, sp),
+            )
+        )
+    return tuple(claims)
