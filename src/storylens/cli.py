@@ -1,0 +1,110 @@
+"""The command line: parse arguments, call the API, print. No logic of its own."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from storylens._version import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Compare how different outlets cover the same story; every finding points to its source characters.",
+)
+
+_FILES = {"md": "report.md", "json": "report.json", "html": "report.html", "text": "report.txt"}
+
+
+@app.command()
+def analyze(
+    paths: List[str] = typer.Argument(..., help="Files or folders (read recursively); '-' reads JSONL records from stdin."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write report.md, report.json and report.html to."),
+    fmt: str = typer.Option("text", "--format", "-f", help="What to print: text | md | json | html."),
+    with_text: bool = typer.Option(False, "--with-text", help="Include every article's text in the JSON."),
+    published: Optional[str] = typer.Option(
+        None, "--published", help="Publication date (ISO 8601) for articles that state none; relative times resolve against it."
+    ),
+    config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
+) -> None:
+    """Analyze articles and report, story by story, what each outlet reported."""
+    from storylens import analyze as run_analysis
+    from storylens.render import FORMATS, render
+    from storylens.settings import SettingsError, load_settings
+
+    err = Console(stderr=True)
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        if published is not None:
+            datetime.fromisoformat(published)
+        settings = load_settings(config, published=published, with_text=with_text or None)
+    except (SettingsError, ValueError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
+
+    stdin = sys.stdin if "-" in paths else None
+    if quiet or not err.is_terminal:
+        report = run_analysis(paths, settings, stdin=stdin)
+    else:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total or None)
+                bar.update(tasks[stage], completed=done, total=total or None)
+
+            from storylens.pipeline import run
+
+            report = run([str(p) for p in paths], settings, stdin=stdin, progress=progress)
+
+    for item in report.skipped:
+        err.print(f"[yellow]skipped[/] {item.source}: {item.reason}", markup=True, highlight=False, soft_wrap=True)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("md", "json", "html"):
+            (out / _FILES[name]).write_text(render(report, name, with_text=settings.with_text), encoding="utf-8")
+        err.print(f"wrote {out / _FILES['md']}, {out / _FILES['json']}, {out / _FILES['html']}")
+    if fmt == "text":
+        from storylens.render.text import render_text
+
+        render_text(report, Console())
+    else:
+        sys.stdout.write(render(report, fmt, with_text=settings.with_text))
+        sys.stdout.write("\n")
+    n_articles = sum(len(s.articles) for s in report.stories)
+    err.print(
+        f"{n_articles} articles in {len(report.stories)} stories; "
+        f"{len(report.skipped)} skipped; {len(report.duplicates)} exact duplicates dropped"
+    )
+    if n_articles == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def version() -> None:
+    """Print the storylens version."""
+    typer.echo(__version__)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
