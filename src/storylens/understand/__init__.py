@@ -11,13 +11,6 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from storylens.model import Article, ArticleAnalysis, Skipped
 from storylens.settings import Settings
-from storylens.understand.claims import find_claims, sentence_spans
-from storylens.understand.entities import find_mentions
-from storylens.understand.nlp import parse_many
-from storylens.understand.quantities import find_quantities
-from storylens.understand.quotes import find_quotes
-from storylens.understand.sourcing import find_sources
-from storylens.understand.time import find_times
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -29,6 +22,14 @@ log = logging.getLogger(__name__)
 
 def analyze_doc(doc: "Doc", article: Article) -> ArticleAnalysis:
     """All findings of one article from its spaCy parse (``doc.text == article.text``)."""
+    # imported here so that importing one finding module does not import all of them
+    from storylens.understand.claims import find_claims, sentence_spans
+    from storylens.understand.entities import find_mentions
+    from storylens.understand.quantities import find_quantities
+    from storylens.understand.quotes import find_quotes
+    from storylens.understand.sourcing import find_sources
+    from storylens.understand.time import find_times
+
     if doc.text != article.text:
         raise ValueError(f"{article.origin}: the parse does not belong to this article")
     sentences = sentence_spans(doc, article.paragraphs)
@@ -66,6 +67,8 @@ def analyze_articles(
     An article whose analysis fails is yielded as :class:`Skipped` with the reason; the batch
     goes on.
     """
+    from storylens.understand.nlp import parse_many
+
     batch = list(articles)
     docs = parse_many((a.text for a in batch), settings.spacy_model, settings.n_process)
     for article, doc in zip(batch, docs):
