@@ -10,7 +10,7 @@ country aliases (U.S. / US / United States / America), a surname alone to the on
 ends with it ("Gallant" → "Yoav Gallant"), an initialism to its expansion when both occur ("WSJ" →
 "Wall Street Journal"), and transliteration variants of a full name whose first names agree and
 whose surnames sound alike ("Ismail Heniyye" / "Ismail Haniyeh"). The kind of an entity is the
-majority label of its mentions, with PERSON winning ties because the small model often tags a
+majority label of its fullest name's mentions, with PERSON winning ties because the small model often tags a
 person in the possessive as ORG. Metonyms (Washington, Jerusalem, the Pentagon) stay distinct.
 """
 
@@ -236,7 +236,9 @@ def link_entities(
             surface_counts.update(forms[k])
             label_counts.update(labels[k])
         name = _ALIAS_NAMES.get(root) or _display_name(surface_counts)
-        kind = max(label_counts, key=lambda lab: (label_counts[lab] + (0.5 if lab == "PERSON" else 0), lab))
+        # the fullest name decides the kind: "Yoav Gallant" is a person even where the model
+        # tagged the possessive "Gallant's" as an organisation
+        kind = kind_of(root)
         eid = "e" + text_id(f"{kind}|{canonical_key(name)}", 10)
         aliases = tuple(sorted({s for s in surface_counts if s != name}))
         entities.append(Entity(eid, name, kind, aliases))

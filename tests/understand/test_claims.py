@@ -1,0 +1,51 @@
+import pytest
+
+from storylens.model import Article, Outlet, Span, text_id
+from storylens.understand.claims import find_claims, find_hedges, sentence_spans
+
+
+@pytest.mark.parametrize(
+    "sentence, kinds",
+    [
+        ("Netanyahu reportedly did not want to share details.", {"hearsay"}),
+        ("The response is expected to include airstrikes.", {"expectation"}),
+        ("Options could include energy infrastructure.", {"possibility"}),
+        ("The ministry denied the report on Monday.", {"denial"}),
+        ("The group claimed responsibility for the attack.", {"claim"}),
+        ("The council approved the budget on Monday.", set()),
+    ],
+)
+def test_hedges(sentence, kinds):
+    hedges = find_hedges(sentence)
+    assert {h.kind for h in hedges} == kinds
+    for h in hedges:
+        assert sentence[h.span.start : h.span.end] == h.text
+
+
+def _article(text: str) -> Article:
+    paras, pos = [], 0
+    for p in text.split("\n\n"):
+        paras.append(Span(pos, pos + len(p)))
+        pos += len(p) + 2
+    return Article(id=text_id(text), outlet=Outlet("Test Outlet"), text=text, paragraphs=tuple(paras))
+
+
+def test_claims_skip_headings_and_fragments_and_keep_spans(nlp):
+    text = (
+        "The bridge over the Mell River closed on Monday after inspectors found cracks.\n\n"
+        "Inspectors find cracks\n\n"
+        "City engineer Ola Brandt said repairs would not start before spring. Traffic is diverted.\n\n"
+        "The mayor did not comment on the cost of the repairs."
+    )
+    art = _article(text)
+    doc = nlp(text)
+    spans = sentence_spans(doc, art.paragraphs)
+    assert all(not text[s.start : s.end].startswith("Inspectors find") for s in spans)
+    claims = find_claims(doc, art)
+    texts = [c.text for c in claims]
+    assert texts[0].startswith("The bridge over the Mell River closed")
+    assert "Traffic is diverted." not in texts  # under five words: not a checkable claim
+    assert all(text[c.span.start : c.span.end] == c.text for c in claims)
+    neg = {c.text: c.negated for c in claims}
+    assert neg["The mayor did not comment on the cost of the repairs."] is True
+    assert neg[texts[0]] is False

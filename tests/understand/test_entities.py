@@ -1,0 +1,105 @@
+import pytest
+
+from storylens.model import Mention, Span
+from storylens.understand.entities import canonical_key, find_mentions, link_entities
+
+
+def _m(text: str, label: str) -> Mention:
+    return Mention(Span(0, len(text)), text, label)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("U.S.", "United States"),
+        ("US", "the United States"),
+        ("America", "USA"),
+        ("the Wall Street Journal", "Wall Street Journal"),
+        ("Gallant’s", "Gallant"),
+    ],
+)
+def test_canonical_key_equates_variants(a, b):
+    assert canonical_key(a) == canonical_key(b)
+
+
+@pytest.mark.parametrize("a, b", [("Iran", "Iraq"), ("Austin", "Lloyd Austin"), ("US", "UK")])
+def test_canonical_key_keeps_different_names_apart(a, b):
+    assert canonical_key(a) != canonical_key(b)
+
+
+# (mentions of article 1, mentions of article 2, groups of surface forms that must be one entity,
+#  pairs that must stay apart)
+CASES = [
+    (
+        [("Yoav Gallant", "PERSON"), ("Gallant", "ORG")],
+        [("Gallant", "PERSON"), ("Defence Minister", "ORG")],
+        [{"Yoav Gallant", "Gallant"}],
+        [],
+    ),
+    (
+        [("U.S.", "GPE"), ("Washington", "GPE")],
+        [("the United States", "GPE"), ("US", "GPE")],
+        [{"U.S.", "the United States", "US"}],
+        [("U.S.", "Washington")],
+    ),
+    (
+        [("Ismail Heniyye", "PERSON")],
+        [("Ismail Haniyeh", "PERSON"), ("Ismail Sabri", "PERSON")],
+        [{"Ismail Heniyye", "Ismail Haniyeh"}],
+        [("Ismail Heniyye", "Ismail Sabri")],
+    ),
+    (
+        [("the Wall Street Journal", "ORG"), ("WSJ", "ORG")],
+        [("Journal", "ORG"), ("NBC News", "ORG")],
+        [{"the Wall Street Journal", "WSJ", "Journal"}],
+        [("WSJ", "NBC News")],
+    ),
+    # two people with one surname: the surname alone is ambiguous and is not merged
+    (
+        [("Anna Berg", "PERSON"), ("Tomas Berg", "PERSON")],
+        [("Berg", "PERSON")],
+        [],
+        [("Anna Berg", "Tomas Berg"), ("Berg", "Anna Berg")],
+    ),
+]
+
+
+@pytest.mark.parametrize("one, two, same, apart", CASES)
+def test_link_entities(one, two, same, apart):
+    entities, linked = link_entities({"a1": [_m(*x) for x in one], "a2": [_m(*x) for x in two]})
+    eid = {m.text: m.entity_id for ms in linked.values() for m in ms}
+    assert all(m.entity_id for ms in linked.values() for m in ms)
+    for group in same:
+        assert len({eid[t] for t in group}) == 1, group
+    for x, y in apart:
+        assert eid[x] != eid[y], (x, y)
+    assert len({e.id for e in entities}) == len(entities)
+
+
+def test_person_kind_wins_and_full_name_is_canonical():
+    entities, _ = link_entities({"a": [_m("Gallant", "ORG"), _m("Yoav Gallant", "PERSON")], "b": [_m("Gallant", "ORG")]})
+    (gallant,) = [e for e in entities if "Gallant" in e.name]
+    assert gallant.name == "Yoav Gallant"
+    assert gallant.kind == "PERSON"
+    assert "Gallant" in gallant.aliases
+
+
+def test_link_is_independent_of_article_order():
+    ms = {"a": [_m("Austin", "PERSON")], "b": [_m("Lloyd Austin", "PERSON"), _m("US", "GPE")]}
+    e1, _ = link_entities(ms)
+    e2, _ = link_entities(dict(reversed(list(ms.items()))))
+    assert e1 == e2
+
+
+def test_find_mentions_cuts_possessives_and_titles(nlp):
+    text = "Defence Minister Yoav Gallant’s trip was cancelled by the United States and the U.S. Army, officials said."
+    doc = nlp(text)
+    mentions = find_mentions(doc)
+    for m in mentions:
+        assert text[m.span.start : m.span.end] == m.text
+        assert not m.text.endswith(("’s", "'s"))
+        assert not m.text.startswith("the ")
+    texts = {m.text for m in mentions}
+    assert "Defence" not in texts
+    assert any(t.endswith("Gallant") for t in texts)
+    assert "United States" in texts
