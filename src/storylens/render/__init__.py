@@ -1,0 +1,110 @@
+"""Render stage: a :class:`~storylens.model.Report` as terminal text, Markdown, JSON or HTML.
+
+Every renderer shows or links the exact characters each finding came from; none of them
+computes a finding of its own. The small helpers here are shared by the renderers so that the
+facts x outlets matrix means the same thing in every format.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+from typing import Iterator
+
+from storylens.model import Article, ClaimRef, Fact, Report, StoryReport
+
+__all__ = [
+    "FORMATS",
+    "UnknownFormat",
+    "render",
+    "STATUS_SYMBOLS",
+    "fact_status",
+    "single_outlet_facts",
+    "story_claims",
+    "format_when",
+    "articles_by_id",
+    "plural",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS: tuple[str, ...] = ("text", "md", "json", "html")
+
+# Cell symbols of the facts x outlets matrix; an outlet absent from ``Fact.status`` is silent.
+STATUS_SYMBOLS: dict[str, str] = {"reported": "✓", "hedged": "~", "contradicted": "✗", "silent": ""}
+
+
+class UnknownFormat(ValueError):
+    """The requested output format is not one of FORMATS."""
+
+
+def fact_status(fact: Fact, outlet: str) -> str:
+    """What ``outlet`` does with ``fact``: reported | hedged | contradicted | silent."""
+    return fact.status.get(outlet, "silent")
+
+
+def single_outlet_facts(sr: StoryReport) -> dict[str, list[Fact]]:
+    """Facts that exactly one outlet of the story mentions at all (in story outlet order)."""
+    out: dict[str, list[Fact]] = {o: [] for o in sr.outlets}
+    for fact in sr.facts:
+        speaking = [o for o in sr.outlets if fact_status(fact, o) != "silent"]
+        if len(speaking) == 1 and len(sr.outlets) > 1:
+            out[speaking[0]].append(fact)
+    return {o: fs for o, fs in out.items() if fs}
+
+
+def story_claims(sr: StoryReport) -> Iterator[ClaimRef]:
+    """Every claim reference shown anywhere in a story (facts, conflicts, timeline)."""
+    for fact in sr.facts:
+        yield from fact.claims
+    for conflict in sr.conflicts:
+        yield from conflict.claims
+    for entry in sr.timeline:
+        yield from entry.claims
+
+
+def format_when(value: datetime | None, *, date_only: bool = False) -> str:
+    """A short human form of a datetime ('' when unknown)."""
+    if value is None:
+        return ""
+    if date_only or (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.strftime("%Y-%m-%d")
+    text = value.strftime("%Y-%m-%d %H:%M")
+    return f"{text} {value.strftime('%Z') or value.strftime('%z')}".rstrip()
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 fact"``, ``"2 facts"``; ``many`` for irregular plurals ("story", "stories")."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def articles_by_id(sr: StoryReport) -> dict[str, Article]:
+    """The story's articles keyed by id."""
+    return {a.id: a for a in sr.articles}
+
+
+def render(report: Report, fmt: str, *, with_text: bool = False) -> str:
+    """The report in one of :data:`FORMATS`; ``with_text`` applies to JSON only."""
+    # Renderers are imported on use so that asking for JSON does not import jinja2 or rich.
+    if fmt == "json":
+        from storylens.render.json import render_json
+
+        return render_json(report, with_text=with_text)
+    if fmt == "md":
+        from storylens.render.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt == "html":
+        from storylens.render.html import render_html
+
+        return render_html(report)
+    if fmt == "text":
+        from rich.console import Console
+
+        from storylens.render.text import render_text
+
+        console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+        render_text(report, console)
+        return console.export_text()
+    raise UnknownFormat(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

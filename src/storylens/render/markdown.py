@@ -1,0 +1,254 @@
+"""The report as Markdown (GitHub-flavoured tables), every finding followed by its evidence span."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Iterable, Mapping
+
+from storylens._version import __version__
+from storylens.model import ClaimRef, Report, SourceRef, Span, StoryReport
+from storylens.render import (
+    STATUS_SYMBOLS,
+    articles_by_id,
+    fact_status,
+    format_when,
+    plural,
+    single_outlet_facts,
+)
+
+__all__ = ["render_markdown", "md_cell", "md_inline"]
+
+log = logging.getLogger(__name__)
+
+_WS = re.compile(r"\s+")
+# Characters that start inline Markdown/HTML constructs; escaped so article text renders verbatim.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+
+
+def md_inline(text: str) -> str:
+    """Text safe to place inline in Markdown: one line, Markdown specials backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", _WS.sub(" ", text).strip())
+
+
+def md_cell(text: str | None) -> str:
+    """Text safe inside a Markdown table cell (pipes escaped too)."""
+    return md_inline(text or "").replace("|", "\\|")
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(header)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _ref(article_id: str, span: Span) -> str:
+    return f"`{article_id}` [{span.start}:{span.end}]"
+
+
+def _claim_line(ref: ClaimRef) -> str:
+    return f"{md_inline(ref.outlet)}: “{md_inline(ref.text)}” ({_ref(ref.article_id, ref.span)})"
+
+
+def _who(src: SourceRef) -> str:
+    if src.name:
+        return src.name
+    parts = [str(src.count) if src.count is not None else "", src.affiliation or "", src.role or ""]
+    described = " ".join(p for p in parts if p)
+    return f"unnamed {described}".strip() if described else "unnamed"
+
+
+def _articles(sr: StoryReport) -> list[str]:
+    by_id = articles_by_id(sr)
+    rows = []
+    for a in sr.articles:
+        title = md_cell(a.title or "(untitled)")
+        if a.url:
+            title = f"[{title}](<{a.url.replace('>', '%3E')}>)"
+        original = sr.story.copies.get(a.id)
+        if original:
+            copied = by_id[original].outlet.name if original in by_id else original
+            title += f" (copy of {md_cell(copied)})"
+        published = format_when(a.published)
+        if published and a.published_how:
+            published += f" ({a.published_how})"
+        rows.append([md_cell(a.outlet.name), title, md_cell(published), md_cell(a.origin), f"`{a.id}`"])
+    return ["### Articles", "", *_table(["Outlet", "Title", "Published", "Source", "Id"], rows)]
+
+
+def _matrix(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
+    outlets = sr.outlets
+    if not sr.facts:
+        return ["### Facts × outlets", "", "_No facts were aligned for this story._"]
+    rows = []
+    for fact in sr.facts:
+        n = numbers[fact.id]
+        cells = [STATUS_SYMBOLS[fact_status(fact, o)] for o in outlets]
+        rows.append(
+            [f"[F{n}](#fact-{fact.id})", md_cell(fact.text), *cells,
+             str(fact.independent_support), md_cell(fact.first_reported)]
+        )
+    lines = [
+        "### Facts × outlets",
+        "",
+        "✓ reported · ~ hedged · ✗ contradicted · blank: silent. "
+        "Support counts independent outlets (copies and shared sources count once).",
+        "",
+        *_table(["#", "Fact", *(md_cell(o) for o in outlets), "Support", "First"], rows),
+        "",
+        "#### Evidence",
+        "",
+    ]
+    for fact in sr.facts:
+        lines.append(f'<a id="fact-{fact.id}"></a>**F{numbers[fact.id]}** {md_inline(fact.text)}')
+        lines.append("")
+        lines += [f"- {_claim_line(c)}" for c in fact.claims] or ["- _no evidence_"]
+        lines.append("")
+    return lines
+
+
+def _single(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
+    only = single_outlet_facts(sr)
+    if not only:
+        return []
+    lines = ["### Reported by one outlet only", ""]
+    for outlet, facts in only.items():
+        lines.append(f"**{md_inline(outlet)}**")
+        lines.append("")
+        lines += [f"- [F{numbers[f.id]}](#fact-{f.id}) {md_inline(f.text)}" for f in facts]
+        lines.append("")
+    return lines
+
+
+def _conflicts(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
+    if not sr.conflicts:
+        return []
+    lines = ["### Conflicts", ""]
+    for c in sr.conflicts:
+        fact = f" on [F{numbers[c.fact_id]}](#fact-{c.fact_id})" if c.fact_id in numbers else ""
+        lines.append(f"- **{md_inline(c.kind)}**{fact}: {md_inline(c.detail)}")
+        lines += [f"  - {_claim_line(ref)}" for ref in c.claims]
+    lines.append("")
+    return lines
+
+
+def _quotes(sr: StoryReport) -> list[str]:
+    if not any(sr.quotes.values()):
+        return []
+    by_id = articles_by_id(sr)
+    lines = ["### Quotes", ""]
+    for article_id, quotes in sr.quotes.items():
+        if not quotes:
+            continue
+        outlet = by_id[article_id].outlet.name if article_id in by_id else article_id
+        lines += [f"**{md_inline(outlet)}**", ""]
+        for q in quotes:
+            if q.speaker is None:
+                who = "_unknown speaker_"
+            else:
+                who = f"**{md_inline(q.speaker.name or q.speaker.text)}** ({md_inline(q.speaker.kind)})"
+            lines.append(f"- {who}, {md_inline(q.kind)}: “{md_inline(q.text)}” ({_ref(article_id, q.span)})")
+        lines.append("")
+    return lines
+
+
+def _sources(sr: StoryReport) -> list[str]:
+    if not any(sr.sources.values()):
+        return []
+    by_id = articles_by_id(sr)
+    per_outlet: dict[str, list[list[str]]] = {}
+    for article_id, sources in sr.sources.items():
+        outlet = by_id[article_id].outlet.name if article_id in by_id else article_id
+        for s in sources:
+            per_outlet.setdefault(outlet, []).append(
+                [md_cell(s.kind), md_cell(_who(s)), "" if s.count is None else str(s.count),
+                 md_cell(s.role), md_cell(s.affiliation), md_cell(s.via),
+                 f"“{md_cell(s.text)}” {_ref(article_id, s.span)}"]
+            )
+    lines = ["### Sources", ""]
+    for outlet, rows in per_outlet.items():
+        lines += [f"**{md_inline(outlet)}** ({plural(len(rows), 'attribution')})", ""]
+        lines += _table(["Kind", "Who", "Count", "Role", "Affiliation", "Via", "Text"], rows)
+        lines.append("")
+    return lines
+
+
+def _timeline(sr: StoryReport) -> list[str]:
+    if not sr.timeline:
+        return []
+    lines = ["### Timeline", ""]
+    for entry in sr.timeline:
+        start, end = format_when(entry.start), format_when(entry.end)
+        when = start if not end or end == start else f"{start} – {end}"
+        lines.append(f"- **{md_inline(when or 'undated')}** {md_inline(entry.text)}")
+        lines += [f"  - {_claim_line(ref)}" for ref in entry.claims]
+    lines.append("")
+    return lines
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, Span):
+        return f"[{value.start}:{value.end}]"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_scalar(v) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_scalar(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _framing(sr: StoryReport) -> list[str]:
+    if not sr.framing:
+        return []
+    # The shape of framing notes belongs to compare/framing.py; show them field by field.
+    lines = ["### Framing", ""]
+    for note in sr.framing:
+        lines.append("- " + "; ".join(f"{md_inline(str(k))}: {md_inline(_scalar(v))}" for k, v in note.items()))
+    lines.append("")
+    return lines
+
+
+def _story(index: int, sr: StoryReport) -> list[str]:
+    numbers = {f.id: i for i, f in enumerate(sr.facts, 1)}
+    n_quotes = sum(len(q) for q in sr.quotes.values())
+    n_sources = sum(len(s) for s in sr.sources.values())
+    lines = [
+        f"## {index}. {md_inline(sr.story.title)}",
+        "",
+        f"Story `{sr.story.id}` · {plural(len(sr.articles), 'article')} · {plural(len(sr.outlets), 'outlet')} · "
+        f"{plural(len(sr.facts), 'fact')} · {plural(len(sr.conflicts), 'conflict')} · "
+        f"{plural(n_quotes, 'quote')} · {plural(n_sources, 'source')}",
+        "",
+        *_articles(sr),
+        "",
+        *_matrix(sr, numbers),
+        *_single(sr, numbers),
+        *_conflicts(sr, numbers),
+        *_quotes(sr),
+        *_sources(sr),
+        *_timeline(sr),
+        *_framing(sr),
+    ]
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as one Markdown document."""
+    lines = [
+        "# storylens report",
+        "",
+        f"storylens {__version__} · {plural(len(report.stories), 'story', 'stories')} · "
+        f"{plural(len(report.skipped), 'skipped input')}",
+        "",
+    ]
+    for i, sr in enumerate(report.stories, 1):
+        lines += _story(i, sr)
+    if report.skipped:
+        lines += ["## Skipped inputs", ""]
+        lines += _table(["Source", "Reason"], ([md_cell(s.source), md_cell(s.reason)] for s in report.skipped))
+        lines.append("")
+    if report.duplicates:
+        lines += ["## Duplicates dropped", ""]
+        lines += _table(["Dropped", "Kept"], ([f"`{d}`", f"`{k}`"] for d, k in report.duplicates.items()))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,115 @@
+"""Compact terminal output with rich: per story the outlets, the facts matrix, conflicts, counts."""
+
+from __future__ import annotations
+
+import logging
+
+from rich import box
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from storylens.model import Report, StoryReport
+from storylens.render import fact_status, format_when, plural
+
+__all__ = ["render_text", "TERMINAL_SYMBOLS"]
+
+log = logging.getLogger(__name__)
+
+# In a terminal a blank cell reads as missing data, so silence gets a visible dot here.
+TERMINAL_SYMBOLS: dict[str, tuple[str, str]] = {
+    "reported": ("✓", "green"),
+    "hedged": ("~", "yellow"),
+    "contradicted": ("✗", "bold red"),
+    "silent": ("·", "dim"),
+}
+
+# Long enough to tell facts apart, short enough to leave room for 5-6 outlet columns at 120 chars.
+_FACT_CHARS = 70
+
+
+def _truncate(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _story(console: Console, index: int, sr: StoryReport) -> None:
+    console.print(Rule(Text(f"{index}. {sr.story.title}", style="bold"), align="left"))
+    outlets = Text("Outlets: ", style="bold")
+    for i, a in enumerate(sr.articles):
+        if i:
+            outlets.append(" · ")
+        outlets.append(a.outlet.name, style="cyan")
+        when = format_when(a.published)
+        if when:
+            outlets.append(f" ({when})", style="dim")
+        if a.id in sr.story.copies:
+            outlets.append(" [copy]", style="dim")
+    console.print(outlets)
+
+    if sr.facts:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("#", justify="right", style="dim", no_wrap=True)
+        table.add_column("Fact", overflow="ellipsis", no_wrap=True, max_width=_FACT_CHARS)
+        for o in sr.outlets:
+            table.add_column(Text(o), justify="center", no_wrap=True)
+        table.add_column("Sup", justify="right", no_wrap=True)
+        for n, fact in enumerate(sr.facts, 1):
+            cells = [Text(*TERMINAL_SYMBOLS[fact_status(fact, o)]) for o in sr.outlets]
+            table.add_row(f"F{n}", Text(_truncate(fact.text, _FACT_CHARS)), *cells, str(fact.independent_support))
+        console.print(table)
+    else:
+        console.print(Text("No facts aligned.", style="dim"))
+
+    numbers = {f.id: n for n, f in enumerate(sr.facts, 1)}
+    for c in sr.conflicts:
+        line = Text("✗ ", style="bold red")
+        line.append(f"{c.kind}", style="bold")
+        if c.fact_id in numbers:
+            line.append(f" (F{numbers[c.fact_id]})")
+        line.append(f": {c.detail}")
+        console.print(line)
+        for ref in c.claims:
+            side = Text("    ")
+            side.append(ref.outlet, style="cyan")
+            side.append(f": “{_truncate(ref.text, 90)}” ")
+            side.append(f"[{ref.span.start}:{ref.span.end}]", style="dim")
+            console.print(side)
+
+    n_quotes = sum(len(q) for q in sr.quotes.values())
+    n_sources = sum(len(s) for s in sr.sources.values())
+    console.print(
+        Text(
+            " · ".join(
+                (
+                    plural(len(sr.articles), "article"),
+                    plural(len(sr.outlets), "outlet"),
+                    plural(len(sr.facts), "fact"),
+                    plural(len(sr.conflicts), "conflict"),
+                    plural(n_quotes, "quote"),
+                    plural(n_sources, "source"),
+                    plural(len(sr.timeline), "timeline entry", "timeline entries"),
+                )
+            ),
+            style="dim",
+        )
+    )
+    console.print()
+
+
+def render_text(report: Report, console: Console) -> None:
+    """Print a compact overview of the report to ``console``."""
+    if not report.stories:
+        console.print(Text("No stories.", style="bold"))
+    for i, sr in enumerate(report.stories, 1):
+        _story(console, i, sr)
+    if report.skipped:
+        console.print(Text(f"Skipped {plural(len(report.skipped), 'input')}:", style="bold yellow"))
+        for s in report.skipped:
+            line = Text("  ")
+            line.append(s.source)
+            line.append(f": {s.reason}", style="dim")
+            console.print(line)
+    if report.duplicates:
+        console.print(Text(f"{plural(len(report.duplicates), 'duplicate article')} dropped.", style="dim"))

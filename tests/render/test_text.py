@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from storylens.render import FORMATS, UnknownFormat, render, single_outlet_facts
+from storylens.render.text import render_text
+
+from .sample import LEDGER, POST, WIRE
+
+
+def test_text_output_has_outlets_matrix_conflicts_and_skipped(report):
+    out = render(report, "text")
+    for outlet in (LEDGER, WIRE, POST):
+        assert outlet in out
+    assert "Harwick dam failure" in out
+    lines = out.splitlines()
+    f2 = next(l for l in lines if l.lstrip().startswith("F2 "))
+    # ✓ for the Ledger, ✗ for the Wire, · for the silent Post, in outlet column order
+    assert f2.index("✓") < f2.index("✗") < f2.index("·")
+    f4 = next(l for l in lines if l.lstrip().startswith("F4 "))
+    assert "~" in f4
+    assert "number (F2): homes flooded: 240" in out
+    assert "6 facts · 1 conflict · 2 quotes · 3 sources · 1 timeline entry" in out
+    assert "feeds/broken.xml: not a feed" in out
+    assert all(len(l) <= 120 for l in lines)
+
+
+def test_render_text_to_a_console(report):
+    console = Console(record=True, width=100, file=io.StringIO())
+    render_text(report, console)
+    assert LEDGER in console.export_text()
+
+
+def test_long_fact_is_truncated(report):
+    import dataclasses
+
+    sr = report.stories[0]
+    long_fact = dataclasses.replace(sr.facts[0], text="word " * 60)
+    report = dataclasses.replace(report, stories=(dataclasses.replace(sr, facts=(long_fact,)),))
+    out = render(report, "text")
+    assert "…" in out and "word " * 30 not in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_render_every_format(report, fmt):
+    out = render(report, fmt)
+    assert isinstance(out, str) and "Harwick" in out
+
+
+def test_render_with_text_only_changes_json(report):
+    full = '"text": "The Harwick reservoir dam failed on Tuesday night, flooding 240 homes in the lower valley.\\n\\nMayor'
+    assert full in render(report, "json", with_text=True)
+    assert full not in render(report, "json")
+
+
+def test_unknown_format(report):
+    with pytest.raises(UnknownFormat):
+        render(report, "pdf")
+
+
+def test_single_outlet_facts(report):
+    only = single_outlet_facts(report.stories[0])
+    assert {o: [f.id for f in fs] for o, fs in only.items()} == {LEDGER: ["f4", "f6"], WIRE: ["f5"]}
