@@ -1,0 +1,300 @@
+"""The ingest stage: turn files, HTML pages and JSONL records into :class:`~storylens.model.Article`.
+
+One module per source kind (``text``, ``html``, ``records``), plus ``outlet`` (who published
+it). :func:`read_inputs` is the entry point for a batch: it walks paths, dispatches by file
+suffix and yields an :class:`Article` or a :class:`Skipped` for every input; a bad input is
+logged and recorded with a human reason, and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence, TextIO
+
+from storylens.model import Article, Outlet, Skipped, Span, text_id
+from storylens.settings import Settings
+
+__all__ = [
+    "IngestError",
+    "EmptyInput",
+    "BinaryInput",
+    "EncodingProblem",
+    "InputNotFound",
+    "NoArticleText",
+    "TooShort",
+    "TooLarge",
+    "BadRecord",
+    "BadFrontMatter",
+    "make_article",
+    "read_inputs",
+    "paragraph_spans",
+    "TEXT_SUFFIXES",
+    "HTML_SUFFIXES",
+    "RECORD_SUFFIXES",
+]
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+
+class IngestError(Exception):
+    """An input could not be turned into an article; ``reason`` says why, for a human."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmptyInput(IngestError):
+    """The input holds no bytes, or only whitespace."""
+
+
+class BinaryInput(IngestError):
+    """The input is binary data (an image, PDF, archive ...), not text."""
+
+
+class EncodingProblem(IngestError):
+    """The input's bytes are not valid in the encoding it must be (UTF-8 for text files)."""
+
+
+class InputNotFound(IngestError):
+    """The path does not exist or cannot be opened."""
+
+
+class NoArticleText(IngestError):
+    """No article body could be found in the input."""
+
+
+class TooShort(NoArticleText):
+    """The cleaned body is shorter than ``settings.min_chars``."""
+
+
+class TooLarge(IngestError):
+    """The input is larger than ``settings.max_bytes``."""
+
+
+class BadRecord(IngestError):
+    """A JSONL record is malformed or misses a required field."""
+
+
+class BadFrontMatter(IngestError):
+    """The ``---`` front matter block of a text file has an invalid value."""
+
+
+# --- building articles ------------------------------------------------------------------------
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def paragraph_spans(text: str) -> tuple[Span, ...]:
+    """Spans of the non-empty paragraphs of ``text``, surrounding whitespace excluded.
+
+    Paragraphs are separated by blank lines; a text without any blank line (one paragraph a
+    line, as in many scraped files) has one paragraph per non-empty line.
+    """
+    separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    spans: list[Span] = []
+    pos = 0
+    for m in [*separator.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        chunk = text[pos:end]
+        stripped = chunk.strip()
+        if stripped:
+            start = pos + (len(chunk) - len(chunk.lstrip()))
+            spans.append(Span(start, start + len(stripped)))
+        if m is not None:
+            pos = m.end()
+    return tuple(spans)
+
+
+def make_article(
+    text: str,
+    *,
+    outlet: Outlet,
+    title: str | None = None,
+    url: str | None = None,
+    byline: str | None = None,
+    published: datetime | None = None,
+    published_how: str | None = None,
+    origin: str = "",
+    meta: Mapping[str, Any] | None = None,
+    language: str | None = "en",
+) -> Article:
+    """An :class:`Article` whose id is the content hash of ``text`` and whose paragraphs are spans of it.
+
+    ``text`` is stored as given: clean it first (:func:`storylens.ingest.text.clean_text`).
+    A ``published`` time without ``published_how`` counts as known from metadata.
+    """
+    if published is not None and published_how is None:
+        published_how = "metadata"
+    return Article(
+        id=text_id(text),
+        outlet=outlet,
+        text=text,
+        title=title,
+        url=url,
+        byline=byline,
+        published=published,
+        published_how=published_how if published is not None else None,
+        language=language,
+        paragraphs=paragraph_spans(text),
+        origin=origin,
+        meta=dict(meta or {}),
+    )
+
+
+def with_default_published(article: Article, settings: Settings) -> Article:
+    """``article`` with ``settings.published`` as its time (``published_how="user"``) if it has none."""
+    if article.published is not None or settings.published is None:
+        return article
+    return dataclasses.replace(article, published=settings.published, published_how="user")
+
+
+def check_length(body: str, settings: Settings) -> None:
+    """Raise :class:`TooShort` (or :class:`NoArticleText` when empty) for a body under ``min_chars``."""
+    if not body.strip():
+        raise NoArticleText("no article text left after removing page boilerplate")
+    if len(body) < settings.min_chars:
+        raise TooShort(
+            f"article text too short: {len(body)} characters after cleanup, "
+            f"minimum is {settings.min_chars} (setting min_chars)"
+        )
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+# Markup sniffing for files with an unknown suffix: a tag name among these near the start is
+# taken as HTML; plain text almost never starts with one of them.
+_MARKUP_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|meta|title|div|p)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a file look like HTML markup."""
+    return bool(_MARKUP_START.match(head[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff")))
+
+
+def read_inputs(
+    paths: Sequence[str], settings: Settings, *, stdin: TextIO | None = None
+) -> Iterator[Article | Skipped]:
+    """Every article found under ``paths`` (files, folders, ``-`` for JSONL on stdin), in order.
+
+    Folders are walked recursively in sorted order, hidden entries ignored, and only files with
+    a known suffix read. A file named explicitly with an unknown suffix is read as HTML when it
+    looks like markup, else as text. A bad input yields a :class:`Skipped` and the batch goes on.
+    """
+    for raw in paths:
+        if raw == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            yield from _guard("stdin", lambda: _read_stdin(stream, settings))
+            continue
+        path = Path(raw)
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # e.g. a name too long for the file system
+            log.warning("skipped %s: %s", raw, exc)
+            yield Skipped(source=raw, reason=f"cannot open: {exc.strerror or exc}")
+            continue
+        if is_dir:
+            found = False
+            for file in _walk(path):
+                found = True
+                yield from _read_path(file, settings, explicit=False)
+            if not found:
+                reason = (
+                    "folder holds no readable files (expected "
+                    + ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES))
+                    + ")"
+                )
+                log.warning("skipped %s: %s", raw, reason)
+                yield Skipped(source=raw, reason=reason)
+            continue
+        yield from _read_path(path, settings, explicit=True)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        log.warning("cannot list folder %s: %s", folder, exc)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:
+            log.warning("cannot read %s: %s", entry, exc)
+            continue
+        if is_dir:
+            if entry.is_symlink():
+                log.debug("not following symlinked folder %s", entry)
+                continue
+            yield from _walk(entry)
+        elif entry.is_file():
+            if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES:
+                yield entry
+            else:
+                log.debug("ignoring %s: unknown suffix", entry)
+
+
+def _read_path(path: Path, settings: Settings, *, explicit: bool) -> Iterator[Article | Skipped]:
+    from storylens.ingest import html, records, text
+
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix in RECORD_SUFFIXES:
+        yield from _guard(source, lambda: records.read_records_file(path, settings))
+        return
+    if suffix in HTML_SUFFIXES:
+        reader = html.read_html_file
+    elif suffix in TEXT_SUFFIXES:
+        reader = text.read_text_file
+    else:
+
+        def reader(p: Path, s: Settings) -> Article:
+            head = _head(p)
+            if looks_like_html(head):
+                return html.read_html_file(p, s)
+            return text.read_text_file(p, s)
+
+    yield from _guard(source, lambda: iter([reader(path, settings)]))
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4096)
+    except FileNotFoundError as exc:
+        raise InputNotFound("no such file or folder") from exc
+    except OSError as exc:
+        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+
+
+def _read_stdin(stream: TextIO, settings: Settings) -> Iterator[Article | Skipped]:
+    from storylens.ingest import records
+
+    return records.read_records(stream, origin="stdin", settings=settings)
+
+
+def _guard(source: str, produce: Any) -> Iterator[Article | Skipped]:
+    """Run ``produce()`` (an iterator of items) turning every failure into one ``Skipped``."""
+    try:
+        # Readers that yield Skipped items (JSONL) have logged them already.
+        yield from produce()
+    except IngestError as exc:
+        log.warning("skipped %s: %s", source, exc.reason)
+        yield Skipped(source=source, reason=exc.reason)
+    except Exception as exc:  # a bug or a library failure on one input must not end the batch
+        log.exception("unexpected error reading %s", source)
+        yield Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")

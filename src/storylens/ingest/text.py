@@ -1,0 +1,501 @@
+"""Plain-text articles: reading files safely and cleaning scraped-page leftovers.
+
+:func:`clean_text` is the one paragraph normaliser of the ingest stage: text files, HTML main
+text and JSONL records all go through it, so every ``Article.text`` has the same shape —
+paragraphs without surrounding whitespace, joined by a blank line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from storylens.ingest import (
+    BadFrontMatter,
+    BinaryInput,
+    EmptyInput,
+    EncodingProblem,
+    InputNotFound,
+    TooLarge,
+    check_length,
+    make_article,
+    with_default_published,
+)
+from storylens.ingest.outlet import outlet_from
+from storylens.model import Article
+from storylens.settings import Settings
+
+__all__ = [
+    "CleanText",
+    "clean_text",
+    "split_front_matter",
+    "read_text_file",
+    "read_bytes",
+    "decode_text",
+    "parse_published",
+    "date_from_url",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """A cleaned article body and what was taken off it."""
+
+    title: str | None
+    section: str | None
+    body: str
+    removed: tuple[str, ...] = ()
+    byline: str | None = None
+
+
+# --- reading bytes ----------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx/.epub file)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``data`` announces, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """The bytes of a file, refusing missing, oversized, empty and binary files."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputNotFound("no such file or folder") from exc
+    except OSError as exc:
+        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    if size > settings.max_bytes:
+        raise TooLarge(
+            f"file too large: {size} bytes, limit is {settings.max_bytes} (setting max_bytes)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputNotFound(f"cannot read: {exc.strerror or exc}") from exc
+    check_not_binary(data)
+    return data
+
+
+def check_not_binary(data: bytes) -> None:
+    """Raise :class:`EmptyInput` or :class:`BinaryInput` for data that is not text."""
+    if not data.strip():
+        raise EmptyInput("empty file" if not data else "file holds only whitespace")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise BinaryInput(f"binary file: looks like {what}, not text; convert it to text or HTML first")
+    # UTF-16/32 text is full of NUL bytes, so the NUL test only applies without such a BOM.
+    if bom_encoding(data) in (None, "utf-8-sig") and b"\x00" in data[:8192]:
+        raise BinaryInput("binary file: it contains NUL bytes, so it is not text")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (a UTF-8, UTF-16 or UTF-32 byte-order mark is honoured); anything else is refused."""
+    encoding = bom_encoding(data) or "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1]
+        hint = ""
+        if encoding == "utf-8":
+            try:
+                data.decode("cp1252")
+                hint = " (it looks like Latin-1/Windows-1252)"
+            except UnicodeDecodeError:
+                pass
+            raise EncodingProblem(
+                f"not UTF-8 text: invalid byte 0x{bad.hex()} at offset {exc.start}{hint}; "
+                "re-save the file as UTF-8"
+            ) from exc
+        raise EncodingProblem(
+            f"not valid {encoding.upper()} text although it starts with a {encoding.upper()} "
+            f"byte-order mark: invalid data at offset {exc.start}; re-save the file as UTF-8"
+        ) from exc
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+# A front matter block longer than this is more likely two "---" rules around prose.
+_FRONT_MAX_LINES = 40
+
+
+def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
+    """``(fields, rest)`` for text that starts with a ``---`` / ``key: value`` / ``---`` block.
+
+    Text without such a block (or whose block has a line that is not ``key: value``) comes back
+    unchanged with no fields.
+    """
+    text = raw.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, raw
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines[1 : _FRONT_MAX_LINES + 1], start=1):
+        stripped = line.strip()
+        if stripped == "---":
+            return fields, "\n".join(lines[i + 1 :])
+        if not stripped or stripped.startswith("#"):
+            continue
+        m = _FRONT_KEY.match(stripped)
+        if m is None:
+            return {}, raw
+        value = m.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        fields[m.group(1).lower().replace("-", "_")] = value
+    return {}, raw
+
+
+def parse_published(value: str, field_name: str = "published") -> datetime:
+    """An ISO 8601 date or date-time; raises :class:`BadFrontMatter` naming the field."""
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BadFrontMatter(
+            f"{field_name}: not an ISO 8601 date/time: {value!r} (expected e.g. 2024-10-09 or "
+            "2024-10-09T14:30:00+03:00)"
+        ) from exc
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
+
+
+def date_from_url(url: str | None) -> datetime | None:
+    """The publication date many news sites put in their URLs (``/2024/10/09/``), if any."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if m is None:
+        return None
+    try:
+        return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+# --- cleanup ----------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+# Whole lines that are page furniture wherever they appear: no sentence of an article is
+# exactly "Advertisement" or "Share this article".
+_FURNITURE = re.compile(
+    r"^(?:advertisement|advertising|sponsored|ad|story continues below(?: this)? advertisement|"
+    r"continue reading(?: below)?|scroll to continue|exit mobile version|skip to (?:main )?content|"
+    r"share this (?:article|story|page)|share(?: on (?:facebook|twitter|x|whatsapp|linkedin|email))?|"
+    r"share via|copy link|link copied|print|email|comments?|\d+ comments?|listen(?: to this article)?|"
+    r"(?:\d+ min(?:ute)?s? )?read|loading\.*|menu|search|close|toggle navigation|back to top|"
+    r"facebook|twitter|x|whatsapp|linkedin|telegram|reddit|"
+    r"related(?: articles| stories| content| news| coverage)?:?|read more|read next|see also|"
+    r"most read|most popular|most viewed|trending(?: now)?|recommended(?: for you| stories)?|"
+    r"more from .{1,40}|you (?:may|might) also like|popular stories|latest news|top stories)$",
+    re.IGNORECASE,
+)
+
+# Link lines inside a body ("Read more: <other headline>"); the 160 character cap keeps a long
+# sentence that happens to start this way.
+_LINK_LINE = re.compile(r"^(?:read more|read also|related|see also|also read|watch|listen)\s*:\s*\S", re.IGNORECASE)
+
+# Calls to action: removed anywhere when they mention what is being sold, at the edges always.
+_CALL_TO_ACTION = re.compile(r"^(?:sign up|subscribe|click here|tap here|follow us|join us|download (?:our|the) app|get (?:our|the) .{0,30}newsletter)\b", re.IGNORECASE)
+_CALL_TO_ACTION_TOPIC = re.compile(
+    r"\b(?:newsletter|inbox|e-?mail|subscription|subscribe|free|alerts?|updates|click|app|here|today|now)\b",
+    re.IGNORECASE,
+)
+
+# Lines after the body that start a list of other articles: everything from them on goes.
+_TAIL_MARKER = re.compile(
+    r"^(?:most read|most popular|most viewed|related(?: articles| stories| content| coverage)?:?|"
+    r"read next|recommended(?: for you| stories)?|you (?:may|might) also like|more from .{1,40}|"
+    r"popular stories|trending(?: now)?|latest news|top stories|more stories|more on this story)$",
+    re.IGNORECASE,
+)
+
+_TAIL_LINE = re.compile(
+    r"^(?:©|\(c\)|copyright\b|all rights reserved|tags?\s*:|topics?\s*:|filed under\b|"
+    r"categories\s*:|posted in\b|share\b|follow\b|sign up\b|subscribe\b|click here\b|"
+    r"have a (?:news )?tip\b|got a tip\b|contact us\b|terms of (?:use|service)\b|privacy policy\b)",
+    re.IGNORECASE,
+)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_TIME = r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[A-Z]{2,5}\)?)?|\d{1,2}\s*[ap]\.?m\.?)"
+_DATE = (
+    rf"(?:{_WEEKDAY}\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*(?:\d{{4}})?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s*(?:\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\S+)?|"
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+)
+# Date stamps and "Published"/"Updated" lines of the page header; "on" alone is what is left
+# of "Published on <date>" when the date was rendered by a script (seed 000).
+_DATELINE = re.compile(
+    rf"^(?:(?:first )?(?:published|updated|last updated|posted|modified|date)\s*(?:on|at)?\s*:?\s*)?"
+    rf"(?:on\s+)?(?:{_DATE})?(?:\s*(?:,|\||-|–|—|at|/)?\s*{_TIME})?"
+    rf"(?:\s*(?:\||·|•|-|–|—)\s*(?:updated|published)\s*:?\s*(?:{_DATE})?(?:\s*(?:,|at)?\s*{_TIME})?)?$",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(r"^\d{1,3}\s*(?:-\s*)?min(?:ute)?s?\.?(?:\s+read)?$", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"^[\w&' .-]{1,30}(?:\s*[>›»/|]\s*[\w&' .-]{1,30}){1,5}$")
+_BYLINE = re.compile(
+    r"^[Bb][Yy]:?\s+((?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:,|and|&)\s*(?:[A-Z][\w.'’-]*\s*){1,4}){0,3})"
+    r"(?:\s*[,|–—-]\s*[A-Z][\w .&'’-]{0,60})?$"
+)
+_PHOTO_CREDIT = re.compile(r"^\(?(?:photo|image|picture|credit|file photo)\s*(?:credit)?\s*:.{1,100}$", re.IGNORECASE)
+
+_SECTION_MAX_WORDS = 4
+_SECTION_MAX_CHARS = 40
+# Headlines in the seeds and in our HTML fixtures run 40-110 characters; 160 leaves room for
+# long ones while a first paragraph without final punctuation is rarely that short.
+_TITLE_MAX_CHARS = 160
+# A unit is prose (article body, not page furniture) when it is a full sentence this long.
+_PROSE_MIN_WORDS = 10
+_PROSE_ANY_WORDS = 20
+# Hard-wrapped text (emails, plain-text exports) has lines of similar, bounded length; lines
+# longer than this are whole paragraphs, as in the seeds.
+_WRAP_MAX_LINE = 100
+_WRAP_MIN_LINE = 30
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def _normalize_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line.translate(_INVISIBLE))
+    line = _CONTROL.sub("", line)
+    line = _SPACES.sub(" ", line).strip()
+    # Markdown headings ("## Subheading") are subheadings; the marker is markup, not text.
+    return _MD_HEADING.sub("", line)
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < 2:
+        return False
+    if max(len(x) for x in lines) > _WRAP_MAX_LINE:
+        return False
+    inner = lines[:-1]
+    if any(len(x) < _WRAP_MIN_LINE for x in inner):
+        return False
+    ended = sum(1 for x in inner if _SENTENCE_END.search(x))
+    return ended * 2 < len(inner)
+
+
+def _units(raw: str) -> list[str]:
+    """Paragraph candidates: blank-line blocks, split into lines unless the block is hard-wrapped."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    units: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [x for x in (_normalize_line(line) for line in block.split("\n")) if x]
+        if not lines:
+            continue
+        if _is_hard_wrapped(lines):
+            units.append(" ".join(lines))
+        else:
+            units.extend(lines)
+    return units
+
+
+def _is_prose(unit: str) -> bool:
+    words = len(unit.split())
+    return words >= _PROSE_ANY_WORDS or (words >= _PROSE_MIN_WORDS and bool(_SENTENCE_END.search(unit)))
+
+
+def _is_call_to_action(unit: str, *, edge: bool) -> bool:
+    if not _CALL_TO_ACTION.match(unit):
+        return False
+    return edge or (len(unit) <= 200 and bool(_CALL_TO_ACTION_TOPIC.search(unit)))
+
+
+def _is_anywhere_boilerplate(unit: str) -> bool:
+    if _FURNITURE.match(unit):
+        return True
+    if len(unit) <= 160 and _LINK_LINE.match(unit):
+        return True
+    return _is_call_to_action(unit, edge=False)
+
+
+def _is_headline(unit: str) -> bool:
+    return len(unit) <= _TITLE_MAX_CHARS and not _SENTENCE_END.search(unit) and not unit.endswith((":", ";", ","))
+
+
+def _is_byline(unit: str) -> bool:
+    return len(unit) <= 120 and not _SENTENCE_END.search(unit) and bool(_BYLINE.match(unit))
+
+
+def _is_section_label(unit: str) -> bool:
+    letters = [c for c in unit if c.isalpha()]
+    return (
+        bool(letters)
+        and all(c.isupper() for c in letters)
+        and len(unit) <= _SECTION_MAX_CHARS
+        and len(unit.split()) <= _SECTION_MAX_WORDS
+        and not _SENTENCE_END.search(unit)
+    )
+
+
+def _is_header_furniture(unit: str) -> bool:
+    return bool(
+        _DATELINE.match(unit)
+        or _READING_TIME.match(unit)
+        or _PHOTO_CREDIT.match(unit)
+        or (len(unit) <= 80 and _BREADCRUMB.match(unit) and not _SENTENCE_END.search(unit) and any(s in unit for s in ">›»|"))
+    )
+
+
+def clean_text(raw: str, *, headline: bool = True, known_title: str | None = None) -> CleanText:
+    """Clean a scraped or pasted article: paragraphs, headline, section label, page leftovers.
+
+    With ``headline=False``, or when ``known_title`` is given (the title is known from front
+    matter or HTML metadata), the first line is never taken as the title. Body lines that repeat
+    the title are dropped.
+    """
+    units = _units(raw)
+    removed: list[str] = []
+    keep = [True] * len(units)
+
+    def drop(i: int) -> None:
+        if keep[i]:
+            keep[i] = False
+            removed.append(units[i])
+
+    for i, unit in enumerate(units):
+        if _is_anywhere_boilerplate(unit):
+            drop(i)
+
+    prose = [i for i, u in enumerate(units) if keep[i] and _is_prose(u)]
+    first_prose = prose[0] if prose else len(units)
+    last_prose = prose[-1] if prose else -1
+
+    # The page header: everything before the first prose paragraph.
+    detect_title = headline and known_title is None
+    section: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    content_seen = False
+    for i in range(first_prose):
+        if not keep[i]:
+            continue
+        unit = units[i]
+        if _is_header_furniture(unit) or _is_call_to_action(unit, edge=True) or unit.lower() == "on":
+            drop(i)
+            continue
+        if byline is None and _is_byline(unit):
+            byline = re.sub(r"^by:?\s+", "", unit, flags=re.IGNORECASE)
+            keep[i] = False
+            continue
+        if not content_seen and section is None and title is None and _is_section_label(unit):
+            section = unit
+            keep[i] = False
+            continue
+        if not content_seen and detect_title and title is None and _is_headline(unit):
+            if any(keep[j] for j in range(i + 1, len(units))):
+                title = unit
+                keep[i] = False
+                continue
+        # The title must be the first content line: once a line is kept (a standfirst, a short
+        # lead), no later header line can become the title.
+        content_seen = True
+
+    # The page footer: everything after the last prose paragraph.
+    for i in range(last_prose + 1, len(units)):
+        if not keep[i] and not _TAIL_MARKER.match(units[i]):
+            continue
+        unit = units[i]
+        if _TAIL_MARKER.match(unit):
+            for j in range(i, len(units)):
+                drop(j)
+            break
+        if _TAIL_LINE.match(unit) or _is_call_to_action(unit, edge=True) or _PHOTO_CREDIT.match(unit):
+            drop(i)
+
+    repeated = title or known_title
+    if repeated:
+        folded = repeated.casefold().strip()
+        for i, unit in enumerate(units):
+            if keep[i] and unit.casefold() == folded:
+                drop(i)
+
+    body = "\n\n".join(u for i, u in enumerate(units) if keep[i])
+    return CleanText(title=title, section=section, body=body, removed=tuple(removed), byline=byline)
+
+
+# --- files ------------------------------------------------------------------------------------
+
+_KNOWN_FRONT_KEYS = {"outlet", "url", "title", "published", "byline", "domain", "kind", "language"}
+
+
+def read_text_file(path: Path, settings: Settings) -> Article:
+    """An article from a UTF-8 text file with optional ``---`` front matter.
+
+    Outlet: front matter ``outlet``/``domain``/``url``, else the file name stem.
+    """
+    raw = decode_text(read_bytes(path, settings))
+    fields, rest = split_front_matter(raw)
+    title = fields.get("title") or None
+    cleaned = clean_text(rest, known_title=title)
+    check_length(cleaned.body, settings)
+    url = fields.get("url") or None
+    published = parse_published(fields["published"]) if fields.get("published") else None
+    how = "metadata" if published is not None else None
+    if published is None and (from_url := date_from_url(url)) is not None:
+        published, how = from_url, "url"
+    outlet = outlet_from(
+        fields.get("outlet") or (None if (url or fields.get("domain")) else path.stem),
+        url=url,
+        domain=fields.get("domain") or None,
+        kind=fields.get("kind") or None,
+    )
+    meta: dict[str, object] = {k: v for k, v in fields.items() if k not in _KNOWN_FRONT_KEYS}
+    if cleaned.section:
+        meta["section"] = cleaned.section
+    if cleaned.removed:
+        meta["removed"] = list(cleaned.removed)
+    article = make_article(
+        cleaned.body,
+        outlet=outlet,
+        title=title or cleaned.title,
+        url=url,
+        byline=fields.get("byline") or cleaned.byline,
+        published=published,
+        published_how=how,
+        origin=str(path),
+        meta=meta,
+        language=fields.get("language") or "en",
+    )
+    return with_default_published(article, settings)

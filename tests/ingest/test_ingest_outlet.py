@@ -1,0 +1,46 @@
+"""Outlet names and domains (tests for storylens.ingest.outlet)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.ingest.outlet import normalize_domain, outlet_from
+from storylens.model import Outlet
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "expected"),
+    [
+        (("Reuters",), {}, Outlet("Reuters", "reuters.com", "wire")),
+        (("The Associated Press",), {}, Outlet("AP", "apnews.com", "wire")),
+        ((), {"url": "https://apnews.com/article/abc"}, Outlet("AP", "apnews.com", "wire")),
+        ((), {"url": "https://www.afp.com/en/news/1"}, Outlet("AFP", "afp.com", "wire")),
+        ((), {"domain": "WWW.UPI.COM"}, Outlet("UPI", "upi.com", "wire")),
+        ((), {"url": "https://edition.cnn.com/2024/10/09/x"}, Outlet("CNN", "cnn.com", "broadcaster")),
+        (("Times of Israel",), {}, Outlet("The Times of Israel", "timesofisrael.com", "national")),
+        (("www.jpost.com",), {}, Outlet("The Jerusalem Post", "jpost.com", "national")),
+        # a named wire service on another site is still the wire service
+        (("AP",), {"url": "https://www.timesofisrael.com/ap-story"}, Outlet("AP", "apnews.com", "wire")),
+        (("Larkspur Post",), {"url": "https://www.larkspurpost.example/a"}, Outlet("Larkspur Post", "larkspurpost.example", None)),
+        ((), {"url": "https://News.Example.org:8080/a"}, Outlet("news.example.org", "news.example.org", None)),
+        (("Larkspur Post",), {"kind": "regional"}, Outlet("Larkspur Post", None, "regional")),
+        ((), {}, Outlet("unknown", None, None)),
+    ],
+)
+def test_outlet_from(args: tuple, kwargs: dict, expected: Outlet) -> None:
+    assert outlet_from(*args, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://www.Reuters.com/world/", "reuters.com"),
+        ("reuters.com", "reuters.com"),
+        ("www.bbc.co.uk", "bbc.co.uk"),
+        ("m.example.com", "example.com"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_domain(value: str | None, expected: str | None) -> None:
+    assert normalize_domain(value) == expected
