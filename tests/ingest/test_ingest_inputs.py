@@ -130,3 +130,17 @@ def test_unexpected_error_becomes_skipped(tmp_path: Path, monkeypatch: pytest.Mo
     items = list(read_inputs([str(bad), str(good)], Settings()))
     assert isinstance(items[0], Skipped) and "RuntimeError: parser exploded" in items[0].reason
     assert isinstance(items[1], Article)
+
+
+def test_folder_walk_ignores_readme_and_license_but_reads_them_when_named(tmp_path):
+    from storylens.ingest import read_inputs
+    from storylens.model import Article
+    from storylens.settings import Settings
+
+    body = "The harbour board met on Monday to discuss the new pier and its cost to the town. " * 4
+    for name in ("README.md", "LICENSE.txt", "story.txt"):
+        (tmp_path / name).write_text(f"Headline for {name}\n\n{body}", encoding="utf-8")
+    walked = [x for x in read_inputs([str(tmp_path)], Settings()) if isinstance(x, Article)]
+    assert [a.origin.rsplit("/", 1)[-1] for a in walked] == ["story.txt"]
+    named = [x for x in read_inputs([str(tmp_path / "README.md")], Settings()) if isinstance(x, Article)]
+    assert len(named) == 1

@@ -222,6 +222,9 @@ def read_inputs(
         yield from _read_path(path, settings, explicit=True)
 
 
+_PROJECT_FILE = re.compile(r"(?i)^(?:readme|license|licence|changelog|contributing|notice|authors)(?:\.[a-z0-9]+)?$")
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
@@ -242,7 +245,10 @@ def _walk(folder: Path) -> Iterator[Path]:
                 continue
             yield from _walk(entry)
         elif entry.is_file():
-            if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES:
+            if _PROJECT_FILE.match(entry.name):
+                # a corpus folder's README or LICENSE describes the corpus; it is not an article
+                log.debug("ignoring %s: project file, not an article", entry)
+            elif entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES:
                 yield entry
             else:
                 log.debug("ignoring %s: unknown suffix", entry)
