@@ -49,3 +49,27 @@ def test_claims_skip_headings_and_fragments_and_keep_spans(nlp):
     neg = {c.text: c.negated for c in claims}
     assert neg["The mayor did not comment on the cost of the repairs."] is True
     assert neg[texts[0]] is False
+
+
+@pytest.mark.parametrize(
+    "sentence, parts",
+    [
+        (
+            "Gallant was set to meet with the defence secretary at the Pentagon, but on Tuesday night "
+            "the prime minister nixed the trip.",
+            ["Gallant was set to meet with the defence secretary at the Pentagon",
+             "on Tuesday night the prime minister nixed the trip."],
+        ),
+        # one subject, two verbs: one statement about one actor, kept whole
+        ("The ferry struck the ledge and drifted for an hour before the tug arrived.", None),
+        # the second half is too short to be a claim
+        ("The council approved the new pier budget, and nobody objected.", None),
+    ],
+)
+def test_clause_split(nlp, sentence, parts):
+    from storylens.understand.claims import clause_spans
+
+    doc = nlp(sentence)
+    spans = clause_spans(doc, Span(0, len(sentence)))
+    got = [sentence[s.start : s.end] for s in spans]
+    assert got == (parts or [sentence])

@@ -10,6 +10,7 @@ and the constraint also stops chains of loosely related sentences from collapsin
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -48,11 +49,20 @@ def claim_similarity(claims: Sequence[Claim], embedder: Embedder) -> np.ndarray:
     sim = emb @ emb.T
     ents = [set(c.entities) for c in claims]
     nums = [{round(q.value, 3) for q in c.quantities} for c in claims]
+    # An entity named in most claims of the story (Israel, the US in the seeds) says little
+    # about which fact two claims state; weight each entity by its inverse claim frequency.
+    df: dict[str, int] = {}
+    for es in ents:
+        for e in es:
+            df[e] = df.get(e, 0) + 1
+    idf = {e: math.log((n + 1) / (k + 0.5)) for e, k in df.items()}
     for i in range(n):
         for j in range(i + 1, n):
             bonus = 0.0
-            if ents[i] and ents[j]:
-                bonus += ENTITY_WEIGHT * len(ents[i] & ents[j]) / len(ents[i] | ents[j])
+            shared = ents[i] & ents[j]
+            if shared:
+                union = ents[i] | ents[j]
+                bonus += ENTITY_WEIGHT * sum(idf[e] for e in shared) / sum(idf[e] for e in union)
             if nums[i] & nums[j]:
                 bonus += NUMBER_WEIGHT
             sim[i, j] += bonus

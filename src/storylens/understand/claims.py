@@ -1,6 +1,6 @@
 """Claims: the checkable statements of an article, with their attribution, hedging and content.
 
-A claim is a sentence of the article's prose (headings, datelines and one-word lines are not
+A claim is a sentence of the article's prose, or one of its coordinated independent clauses (headings, datelines and one-word lines are not
 claims), carrying the sources, hedges, entities, quantities and times found inside it and
 whether its main verb is negated. Hedges are found here because a hedge qualifies a claim:
 "reportedly", "allegedly", "is expected to", "could include", "denied", "claimed".
@@ -17,7 +17,7 @@ from storylens.understand.entities import mention_entity_ids
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["find_claims", "find_hedges", "sentence_spans", "HEDGE_KINDS"]
+__all__ = ["find_claims", "find_hedges", "sentence_spans", "clause_spans", "HEDGE_KINDS"]
 
 # Hedge lexicon. Kinds:
 #   hearsay     the author passes on what others say without vouching for it
@@ -117,22 +117,68 @@ def find_claims(
     text = article.text
     spans = sentence_spans(doc, article.paragraphs) if sentences is None else sentences
     claims: list[Claim] = []
-    for sp in spans:
-        sentence = text[sp.start : sp.end]
-        if len(re.findall(r"\w+", sentence)) < _MIN_WORDS:
+    for sent in spans:
+        if len(re.findall(r"\w+", text[sent.start : sent.end])) < _MIN_WORDS:
             continue
-        claims.append(
-            Claim(
-                id=f"{article.id}:{sp.start}-{sp.end}",
-                article_id=article.id,
-                span=sp,
-                text=sentence,
-                sources=tuple(s for s in sources if sp.contains(s.span)),
-                hedges=find_hedges(text, sp),
-                entities=mention_entity_ids(mentions, sp),
-                quantities=tuple(q for q in quantities if sp.contains(q.span)),
-                times=tuple(t for t in times if sp.contains(t.span)),
-                negated=_negated(doc, sp),
+        # attribution covers the whole sentence: "X reported that A, and B" attributes B too
+        sent_sources = tuple(s for s in sources if sent.contains(s.span))
+        for sp in clause_spans(doc, sent):
+            claims.append(
+                Claim(
+                    id=f"{article.id}:{sp.start}-{sp.end}",
+                    article_id=article.id,
+                    span=sp,
+                    text=text[sp.start : sp.end],
+                    sources=sent_sources,
+                    hedges=find_hedges(text, sp),
+                    entities=mention_entity_ids(mentions, sp),
+                    quantities=tuple(q for q in quantities if sp.contains(q.span)),
+                    times=tuple(t for t in times if sp.contains(t.span)),
+                    negated=_negated(doc, sp),
+                )
             )
-        )
     return tuple(claims)
+
+
+_CLAUSE_CC = frozenset({"but", "and", "while", "whereas", "yet"})
+
+
+def clause_spans(doc: "Doc", sent: Span) -> tuple[Span, ...]:
+    """A sentence split into its coordinated independent clauses.
+
+    "Gallant was set to meet Austin, but Netanyahu nixed the trip" states two facts that other
+    outlets report separately; a split is made only where the second clause has a subject of its
+    own and both halves are long enough to be claims.
+    """
+    text = doc.text
+    span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    if span is None:
+        return (sent,)
+    root = span.root
+    cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause)
+    for tok in root.children:
+        if tok.dep_ != "cc" or tok.lower_ not in _CLAUSE_CC:
+            continue
+        conj = next((c for c in root.children if c.dep_ == "conj" and c.i > tok.i), None)
+        if conj is None or conj.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in conj.children):
+            continue
+        left_end = tok.idx
+        while left_end > sent.start and (text[left_end - 1].isspace() or text[left_end - 1] in ",;"):
+            left_end -= 1
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is None or nxt.idx >= sent.end:
+            continue
+        cuts.append((left_end, nxt.idx))
+    if not cuts:
+        return (sent,)
+    out: list[Span] = []
+    start = sent.start
+    for left_end, right_start in sorted(cuts):
+        out.append(Span(start, left_end))
+        start = right_start
+    out.append(Span(start, sent.end))
+    if any(len(re.findall(r"\w+", text[s.start : s.end])) < _MIN_WORDS for s in out):
+        return (sent,)
+    return tuple(out)
