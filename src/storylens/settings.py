@@ -45,7 +45,9 @@ class Settings:
     )
     # compare
     fact_threshold: float = _s(
-        0.62, "Minimum similarity for claims of two outlets to be aligned as one fact."
+        0.64,
+        "Minimum similarity (embedding cosine + shared-entity and number bonus) for claims of "
+        "two outlets to be aligned as one fact.",
     )
     embedder: str = _s("minilm", "Sentence embedder: 'minilm' (ONNX, packaged) or 'lexical'.")
     # output

@@ -1,0 +1,662 @@
+"""Sourcing: who each statement of an article is attributed to, as :class:`SourceRef` objects.
+
+Input is a spaCy ``Doc`` parsed from ``Article.text``; every returned span indexes that text.
+
+An attribution is found at a *cue*: a speech or reporting verb ("said", "told", "reported",
+"stated", "announced" ...), "according to", or "citing". The phrase the cue points at is
+classified:
+
+- ``person``: a named person; ``name`` is the name without its title, ``role`` the title
+  ("Pentagon spokesperson Sabrina Singh" → name "Sabrina Singh", role "Pentagon spokesperson").
+  A subject pronoun ("he", "she") is resolved to the most recent PERSON named before it.
+- ``anonymous``: an unnamed source ("three US officials", "a Netanyahu aide", "a person familiar
+  with the matter") with ``count`` ("a"/"an"/"one" and singular nouns → 1, digits and number
+  words → their value, "several"/"multiple"/"some" and bare plurals → None; the quantifier word is
+  left out of ``role``), ``role`` (the head noun in the singular, plus a "familiar with ..."
+  complement; seniority words like "senior" are left out), ``affiliation`` (normalised:
+  U.S./US/American/United States → "US", Israel → "Israeli"; other modifiers kept as written,
+  e.g. "Netanyahu", "Biden administration", "Hebrew") and ``via`` (the outlet they spoke to).
+- ``outlet``: a news organisation, by position (the object of "told"/"spoke to", the subject of
+  "reported", the author of "a report by ...", the subject of a clause with "citing ...") or by
+  name (a small list of words such as News, Journal, Channel, Reuters). Names drop a leading
+  "the"; a short form resolves to an outlet named earlier in the article when it is that outlet's
+  last word ("the Journal" → "Wall Street Journal") or its initialism ("WSJ").
+- ``media``: unspecified press ("Hebrew media reports", "reports indicate"). The affiliation is
+  the modifier as written: "Hebrew media" stays "Hebrew", because the text names a language, and
+  mapping it to "Israeli" would be an inference that the article's characters do not ground.
+- ``organization``: a named body that is not an outlet ("the White House said").
+
+Anonymous sources without a ``via`` take the outlet that frames their sentence ("According to a
+report by the WSJ, US officials have stated ..."; "Citing two Israeli officials, Axios
+reported"). A definite bare reference ("the officials", "The official") copies count,
+affiliation and via from the latest earlier anonymous source with the same role and number.
+
+Not emitted: an unnamed document ("according to the report", "the report notes"; resolving it
+to the outlet that wrote it is left to the story level), subjects "they"/"it", verbs without a
+subject (passives such as "it was reported"), and "asked X to do Y" (a request, not a statement).
+"cited"/"citing" count only when their object is itself a source, not an event.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from storylens.model import SourceRef, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "find_sources",
+    "source_of_cue",
+    "SourceContext",
+    "is_speech_verb",
+    "normalize_affiliation",
+    "parse_count",
+    "SPEECH_LEMMAS",
+]
+
+log = logging.getLogger(__name__)
+
+# Verbs that attribute a statement to their subject. Chosen from the attribution verbs seen in
+# the seed articles plus the common newswire set; "suggest"/"indicate"/"note" only count when
+# their subject is itself a source (a report, officials), which the classifier enforces.
+SPEECH_LEMMAS = frozenset(
+    """
+    say tell report state add write reply respond warn ask announce confirm deny claim note
+    indicate insist explain acknowledge argue suggest assert declare reveal admit caution
+    comment tweet post disclose estimate predict stress emphasize emphasise recall complain
+    """.split()
+)
+
+# Head nouns of an unnamed source. "spokesperson" counts only when no person is named with it.
+_ROLE_NOUNS = frozenset(
+    """
+    official aide source person people diplomat spokesperson spokesman spokeswoman officer
+    adviser advisor insider minister lawmaker negotiator staffer employee analyst expert
+    witness resident commander member representative envoy ally confidant
+    """.split()
+)
+_ROLE_LEMMA = {"people": "person", "advisor": "adviser"}
+
+# Modifiers of an unnamed source that describe rank, not affiliation; they are not kept.
+_RANK_WORDS = frozenset(
+    "senior top high high-ranking high-level former current unnamed anonymous other another "
+    "two-time veteran key leading".split()
+)
+_QUANTIFIERS = frozenset("several multiple some many various numerous few".split())
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12,
+    "dozen": 12, "twenty": 20,
+}
+
+# Bodies that speak as an organisation when unnamed ("the ministry said").
+_ORG_NOUNS = frozenset(
+    """
+    ministry military army government office department agency police embassy administration
+    committee council cabinet court company firm group campaign movement party
+    """.split()
+)
+
+# Words that mark a proper name as a news organisation. A small, explicit list: the syntactic
+# positions above find outlets this list does not know.
+_OUTLET_WORDS = re.compile(
+    r"\b(?:News|Times|Journal|Post|Gazette|Herald|Tribune|Telegraph|Guardian|Channel|Radio|TV|"
+    r"Television|Broadcasting|Press|Newswire|Wire|Network|Daily|Weekly|Chronicle|Observer|Monitor|"
+    r"Courier|Dispatch|Bulletin|Reuters|Axios|Bloomberg|AP|AFP|CNN|BBC|NBC|CBS|ABC|Fox|Politico|"
+    r"Haaretz|Ynet|i24|Al Jazeera|Al Arabiya|IRNA|Tasnim|Fars|Kan)\b"
+)
+
+# Institutions that are told things but publish no news; the object of "told" is not an outlet.
+_NOT_OUTLET = re.compile(
+    r"\b(?:Pentagon|Congress|Senate|House|Parliament|Knesset|Ministry|Council|Court|Committee|"
+    r"Department|Army|Police|Government|Cabinet|Commission|Assembly|UN|NATO|White House)\b"
+)
+
+# Country names and demonyms folded to one affiliation form; the United States is "US" (the
+# form the briefs and reports use), other countries their adjective.
+_AFFILIATIONS = {
+    "u.s.": "US", "us": "US", "u.s": "US", "usa": "US", "u.s.a.": "US", "american": "US",
+    "americans": "US", "united states": "US", "america": "US", "washington": "US",
+    "israel": "Israeli", "israeli": "Israeli", "israelis": "Israeli",
+    "iran": "Iranian", "iranian": "Iranian", "iranians": "Iranian",
+    "uk": "British", "u.k.": "British", "britain": "British", "british": "British",
+    "united kingdom": "British",
+    "russia": "Russian", "russian": "Russian", "china": "Chinese", "chinese": "Chinese",
+    "lebanon": "Lebanese", "lebanese": "Lebanese", "egypt": "Egyptian", "egyptian": "Egyptian",
+    "qatar": "Qatari", "qatari": "Qatari", "saudi": "Saudi", "saudi arabia": "Saudi",
+    "france": "French", "french": "French", "germany": "German", "german": "German",
+    "ukraine": "Ukrainian", "ukrainian": "Ukrainian", "jordan": "Jordanian",
+    "jordanian": "Jordanian", "arab": "Arab", "palestinian": "Palestinian",
+    "european": "European", "western": "Western",
+}
+
+_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSS = re.compile(r"(?:['’]s|['’])$")
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceContext:
+    """What a phrase is resolved against: persons and outlets named earlier in the article.
+
+    ``persons`` and ``outlets`` are (start offset, name) pairs sorted by offset.
+    """
+
+    persons: tuple[tuple[int, str], ...] = ()
+    outlets: tuple[tuple[int, str], ...] = ()
+
+    @classmethod
+    def from_doc(cls, doc: Doc, sources: Iterable[SourceRef] = ()) -> SourceContext:
+        persons = tuple((e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON")
+        outlets = tuple(
+            sorted((s.span.start, s.name) for s in sources if s.kind == "outlet" and s.name)
+        )
+        return cls(persons=persons, outlets=outlets)
+
+    def with_outlet(self, start: int, name: str) -> SourceContext:
+        return replace(self, outlets=tuple(sorted((*self.outlets, (start, name)))))
+
+    def person_before(self, offset: int) -> str | None:
+        i = bisect.bisect_left(self.persons, (offset, ""))
+        return self.persons[i - 1][1] if i else None
+
+    def is_known_person(self, word: str, offset: int) -> bool:
+        """True when ``word`` is a person named before (in full or as the last word)."""
+        for start, name in self.persons:
+            if start >= offset:
+                break
+            if name == word or name.split()[-1] == word:
+                return True
+        return False
+
+    def resolve_outlet(self, name: str, offset: int) -> str:
+        """A short form of an outlet named before ``offset`` resolved to its full name."""
+        for start, full in reversed(self.outlets):
+            if start >= offset or full == name:
+                continue
+            words = full.split()
+            if len(words) > 1 and (words[-1] == name or "".join(w[0] for w in words) == name):
+                return full
+        return name
+
+
+def normalize_affiliation(text: str) -> str:
+    """Fold country names and demonyms to one form ("U.S." → "US", "Israel" → "Israeli")."""
+    cleaned = _POSS.sub("", _THE.sub("", text.strip()))
+    return _AFFILIATIONS.get(cleaned.casefold(), cleaned)
+
+
+def parse_count(word: str) -> int | None:
+    """A source count from a determiner or number ("a" → 1, "three" → 3, "12" → 12), else None."""
+    w = word.casefold().replace(",", "")
+    if w.isdigit():
+        return int(w)
+    return _NUMBER_WORDS.get(w)
+
+
+def is_speech_verb(token: Token) -> bool:
+    """True for a verb whose lemma is an attribution verb ("said", "told", "reported" ...)."""
+    return token.tag_.startswith("VB") and token.lemma_.casefold() in SPEECH_LEMMAS
+
+
+# --- phrases -----------------------------------------------------------------------------------
+
+
+def _crosses_line(doc: Doc, a: int, b: int) -> bool:
+    """True when a line break lies between tokens ``a`` and ``b`` (headlines parse into the next line)."""
+    lo, hi = sorted((a, b))
+    return any("\n" in doc[k].text_with_ws for k in range(lo, hi))
+
+
+def _phrase_bounds(doc: Doc, head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by ``head``: its left modifiers and a
+    "familiar with ..." / "in/at/from/close to ..." complement; no relative clauses or appositions."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in {"punct", "cc", "prep", "advmod", "mark", "case"} and child.i == head.left_edge.i:
+            continue
+        if _crosses_line(doc, child.left_edge.i, head.i):
+            continue
+        start = min(start, child.left_edge.i)
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ == "amod" and child.lower_ == "familiar":
+            end = max(end, child.right_edge.i + 1)
+        elif child.dep_ == "prep" and child.lower_ in {"in", "at", "from", "close", "with", "of", "within"}:
+            if head.lower_ in {"report", "reports"}:
+                continue
+            end = max(end, child.right_edge.i + 1)
+        elif child.dep_ in {"compound", "nummod", "case"} and child.i == end:
+            end = child.i + 1
+        else:
+            break
+    while start < end - 1 and doc[start].is_punct:
+        start += 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _adjacent_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The run of proper-name tokens right before ``verb`` (skipping adverbs), for parses in which
+    a headline without a full stop swallowed the real subject ("... ceasefire\\nChannel 12 reported")."""
+    j = verb.i - 1
+    while j >= 0 and doc[j].pos_ in {"ADV", "AUX", "PART"}:
+        j -= 1
+    end = j + 1
+    while j >= 0 and not doc[j].is_space and (doc[j].tag_ in {"NNP", "NNPS"} or doc[j].like_num):
+        j -= 1
+    start = j + 1
+    if start >= end or not any(doc[k].tag_ in {"NNP", "NNPS"} for k in range(start, end)):
+        return None
+    if start > 0 and doc[start - 1].lower_ == "the":
+        start -= 1
+    return start, end
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
+        for child in verb.head.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None
+
+
+def _ent_label(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+    for ent in doc.ents:
+        if ent.label_ == label and ent.start < end and start < ent.end:
+            s, e = max(ent.start, start), min(ent.end, end)
+            while s < e and doc[s].lower_ == "the":
+                s += 1
+            while e > s and doc[e - 1].tag_ == "POS":
+                e -= 1
+            if s < e:
+                return s, e
+    return None
+
+
+def _chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _name_text(doc: Doc, start: int, end: int) -> str:
+    # Span text, not doc.text slices: Doc.text is rebuilt from the tokens on every access.
+    return _POSS.sub("", _THE.sub("", doc[start:end].text)).strip()
+
+
+def _is_proper(tok: Token) -> bool:
+    # Sentence-initial names are often tagged as common nouns ("Channel 9 reported" →
+    # Channel/NN); a capitalised token inside an ORG-like entity counts as proper too.
+    return tok.tag_ in {"NNP", "NNPS"} or (
+        tok.text[:1].isupper() and tok.ent_type_ in {"ORG", "FAC", "WORK_OF_ART", "PRODUCT", "PERSON"}
+    )
+
+
+def _proper_run(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The last contiguous run of proper nouns (and numbers after them) in [start, end)."""
+    best: tuple[int, int] | None = None
+    i = start
+    while i < end:
+        if _is_proper(doc[i]):
+            j = i
+            while j < end and (_is_proper(doc[j]) or (j > i and doc[j].like_num)):
+                j += 1
+            best = (i, j)
+            i = j
+        else:
+            i += 1
+    return best
+
+
+def _is_outlet_name(name: str) -> bool:
+    return bool(_OUTLET_WORDS.search(name))
+
+
+def _ref(doc: Doc, start: int, end: int, kind: str, cue: Span | None, **fields: object) -> SourceRef:
+    a, b = _chars(doc, start, end)
+    return SourceRef(span=Span(a, b), text=doc[start:end].text, kind=kind, cue=cue, **fields)  # type: ignore[arg-type]
+
+
+def _anonymous(doc: Doc, start: int, end: int, head: Token, cue: Span | None) -> SourceRef:
+    count: int | None = None
+    affiliation_tokens: list[Token] = []
+    for tok in doc[start : head.i]:
+        low = tok.lower_
+        if tok.dep_ == "det" or tok.dep_ == "nummod" or tok.like_num or low in _QUANTIFIERS:
+            if count is None:
+                count = parse_count(low)
+            continue
+        if low in _RANK_WORDS or tok.is_punct or tok.tag_ == "POS":
+            continue
+        affiliation_tokens.append(tok)
+    if count is None and head.tag_ in {"NN", "NNP"} and head.lower_ != "people":
+        count = 1  # a singular noun names one source ("The official added")
+    role = _ROLE_LEMMA.get(head.lemma_.casefold(), head.lemma_.casefold())
+    familiar = [c for c in head.rights if c.dep_ == "amod" and c.lower_ == "familiar"]
+    if familiar:
+        role = f"{role} {doc[familiar[0].i : familiar[0].right_edge.i + 1].text}"
+    affiliation = None
+    if affiliation_tokens:
+        affiliation = normalize_affiliation(doc[affiliation_tokens[0].i : affiliation_tokens[-1].i + 1].text)
+    else:
+        for prep in head.rights:
+            if prep.dep_ == "prep" and prep.lower_ in {"at", "in", "from", "within"}:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.pos_ == "PROPN":
+                    ps, pe = _phrase_bounds(doc, pobj)
+                    affiliation = normalize_affiliation(_name_text(doc, ps, pe))
+    return _ref(doc, start, end, "anonymous", cue, count=count, role=role, affiliation=affiliation)
+
+
+def _classify(
+    doc: Doc, start: int, end: int, head: Token, cue: Span | None, ctx: SourceContext, position: str
+) -> SourceRef | None:
+    """Classify the phrase [start, end) headed by ``head``.
+
+    ``position`` is where the phrase stands relative to its cue: ``subject`` (of a speech
+    verb), ``reporter`` (subject of "reported" / author of "a report by"), ``recipient`` (object
+    of "told" / "spoke to"), ``cited`` (object of "citing" or "according to").
+    """
+    low = head.lower_
+    if head.pos_ == "PRON":
+        if low in _PRONOUNS_PERSON and position in {"subject", "reporter"}:
+            return _ref(doc, start, end, "person", cue, name=ctx.person_before(head.idx))
+        return None
+    lemma = _ROLE_LEMMA.get(head.lemma_.casefold(), head.lemma_.casefold())
+    person = _ent_label(doc, start, end, "PERSON")
+    if person is not None and not person[0] <= head.i < person[1]:
+        person = None  # "a Netanyahu aide" is the aide, not Netanyahu
+    if person is not None and position in {"reporter", "recipient"} and _is_outlet_name(_name_text(doc, start, end)):
+        person = None  # the small model tags unfamiliar outlets as people ("Meridian Wire")
+    if (
+        person is None
+        and head.tag_ in {"NNP", "NNPS"}
+        and not _is_outlet_name(head.text)
+        and ctx.is_known_person(head.text, doc[start].idx)
+    ):
+        person = (head.i, head.i + 1)  # a surname alone, named in full before ("Austin")
+    if lemma in {"report", "media", "outlet", "press"} or (lemma in {"account", "story", "article", "interview"} and position != "recipient"):
+        run = _proper_run(doc, start, end)
+        by = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
+        if by is not None:
+            pobj = next((c for c in by.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                s, e = _phrase_bounds(doc, pobj)
+                return _outlet(doc, s, e, cue, ctx)
+        is_media = lemma in {"media", "press"} or any(t.lower_ in {"media", "press"} for t in doc[start : head.i])
+        if run is not None and not is_media and normalize_affiliation(_name_text(doc, *run)) == _name_text(doc, *run):
+            return _outlet(doc, run[0], run[1], cue, ctx)
+        if is_media or head.tag_ == "NNS":
+            mods = [
+                t for t in doc[start : head.i]
+                if t.lower_ not in {"media", "press", "news", "report", "reports"} and t.dep_ != "det"
+                and t.pos_ in {"ADJ", "PROPN", "NOUN"}
+            ]
+            affiliation = None
+            if mods:
+                affiliation = normalize_affiliation(doc[mods[0].i : mods[-1].i + 1].text)
+            return _ref(doc, start, end, "media", cue, affiliation=affiliation)
+        return None
+    if lemma in _ROLE_NOUNS and person is None:
+        return _anonymous(doc, start, end, head, cue)
+    if person is not None:
+        ps, pe = person
+        role_tokens = [t for t in doc[start:ps] if t.dep_ != "det" and t.tag_ != "POS" and not t.is_punct]
+        role = None
+        if role_tokens:
+            role = doc[role_tokens[0].i : role_tokens[-1].i + 1].text
+        else:
+            appos = next((c for c in head.rights if c.dep_ == "appos"), None)
+            if appos is not None:  # "said Dana Whitfield, the port director"
+                a_s, a_e = _phrase_bounds(doc, appos)
+                role = _name_text(doc, a_s, a_e) or None
+        return _ref(doc, start, end, "person", cue, name=_name_text(doc, ps, pe), role=role)
+    run = _proper_run(doc, start, end)
+    if run is not None:
+        name = _name_text(doc, *run)
+        if position in {"reporter", "recipient"} or _is_outlet_name(name) or ctx.resolve_outlet(name, doc[start].idx) != name:
+            return _outlet(doc, start, end, cue, ctx)
+        if any(e.label_ in {"ORG", "GPE", "NORP"} for e in doc[start:end].ents):
+            return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
+        if head.tag_ in {"NNP", "NNPS"} and position == "subject":
+            # An unlabelled name speaking is most often a person the small model missed.
+            return _ref(doc, start, end, "person", cue, name=name)
+        return None
+    if lemma in _ORG_NOUNS and position == "subject":
+        return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
+    return None
+
+
+def _outlet(doc: Doc, start: int, end: int, cue: Span | None, ctx: SourceContext) -> SourceRef | None:
+    while start < end and doc[start].lower_ == "the":
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    # Capitalisation, not the tag: the small model tags unfamiliar outlet names as adverbs or
+    # adjectives ("spoke to Axios" → Axios/RB).
+    if start >= end or not any(t.text[:1].isupper() and t.is_alpha for t in doc[start:end]):
+        return None
+    text = _name_text(doc, start, end)
+    if not _is_outlet_name(text) and (
+        _NOT_OUTLET.search(text)
+        or any(_ent_label(doc, start, end, label) is not None for label in ("PERSON", "GPE", "NORP", "LOC"))
+    ):
+        return None  # "told Gallant", "told Israel", "told Congress" name no outlet
+    name = ctx.resolve_outlet(_name_text(doc, start, end), doc[start].idx)
+    return _ref(doc, start, end, "outlet", cue, name=name)
+
+
+# --- cues -------------------------------------------------------------------------------------
+
+
+def _cue_span(doc: Doc, start: int, end: int) -> Span:
+    a, b = _chars(doc, start, end)
+    return Span(a, b)
+
+
+def _recipient(verb: Token) -> Token | None:
+    """The outlet side of "told X" / "spoke to X" / "talked to X" / "in an interview with X"."""
+    lemma = verb.lemma_.casefold()
+    for child in verb.children:
+        if lemma == "tell" and child.dep_ in {"dobj", "dative", "iobj"}:
+            return child
+        # An unfamiliar outlet name right after "told" is often parsed as an adverb ("told Axios").
+        if lemma == "tell" and child.dep_ in {"advmod", "npadvmod"} and child.i > verb.i and child.text[:1].isupper():
+            return child
+        if lemma in {"speak", "talk", "tell", "say"} and child.dep_ in {"prep", "dative"} and child.lower_ in {"to", "with"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def source_of_cue(
+    doc: Doc, verb: Token, ctx: SourceContext | None = None, lemmas: frozenset[str] = SPEECH_LEMMAS
+) -> SourceRef | None:
+    """The source a speech/reporting verb attributes its statement to: its subject, parsed as in
+    :func:`find_sources` (with ``via`` from "told X"), or None when the subject is no source.
+
+    ``lemmas`` are the verbs accepted as cues (quotes add "called", "described" ...).
+    """
+    ctx = ctx or SourceContext.from_doc(doc)
+    if not (verb.tag_.startswith("VB") and verb.lemma_.casefold() in lemmas):
+        return None
+    cue = _cue_span(doc, verb.i, verb.i + 1)
+    lemma = verb.lemma_.casefold()
+    subj = _subject(verb)
+    position = "reporter" if lemma == "report" else "subject"
+    ref: SourceRef | None = None
+    if subj is not None and not _crosses_line(doc, subj.i, verb.i):
+        s, e = _phrase_bounds(doc, subj)
+        ref = _classify(doc, s, e, subj, cue, ctx, position)
+    if ref is None and (subj is None or _crosses_line(doc, subj.i, verb.i)):
+        run = _adjacent_name(doc, verb)
+        if run is not None:
+            head = doc[run[1] - 1]
+            while head.like_num and head.i > run[0]:
+                head = doc[head.i - 1]
+            ref = _classify(doc, run[0], run[1], head, cue, ctx, position)
+    if ref is None:
+        return None
+    rec = _recipient(verb)
+    if rec is not None and ref.kind in {"anonymous", "person", "organization"}:
+        s, e = _phrase_bounds(doc, rec)
+        outlet = _outlet(doc, s, e, cue, ctx)
+        if outlet is not None:
+            ref = replace(ref, via=outlet.name)
+    return ref
+
+
+def _relcl_via(doc: Doc, head: Token, ctx: SourceContext) -> SourceRef | None:
+    """"three US officials who spoke to Axios" → the Axios outlet."""
+    for child in head.children:
+        if child.dep_ in {"relcl", "acl"}:
+            rec = _recipient(child)
+            if rec is not None:
+                s, e = _phrase_bounds(doc, rec)
+                return _outlet(doc, s, e, _cue_span(doc, child.i, child.i + 1), ctx)
+    return None
+
+
+@dataclass
+class _Found:
+    ref: SourceRef
+    sent: int
+    frames: bool = False  # an outlet that frames its sentence ("Axios reported", "a report by X")
+
+
+def _emit_recipient(doc: Doc, verb: Token, cue: Span, ctx: SourceContext, sent: int, out: list[_Found]) -> SourceContext:
+    rec = _recipient(verb)
+    if rec is not None:
+        s, e = _phrase_bounds(doc, rec)
+        outlet = _outlet(doc, s, e, cue, ctx)
+        if outlet is not None:
+            out.append(_Found(outlet, sent))
+            ctx = ctx.with_outlet(outlet.span.start, outlet.name or "")
+    return ctx
+
+
+def find_sources(doc: Doc) -> tuple[SourceRef, ...]:
+    """Every attribution in the article, in text order, as structured :class:`SourceRef` objects."""
+    ctx = SourceContext.from_doc(doc)
+    found: list[_Found] = []
+    sent_starts = [s.start for s in doc.sents]
+
+    def sent_of(i: int) -> int:
+        return bisect.bisect_right(sent_starts, i) - 1
+
+    for tok in doc:
+        low = tok.lower_
+        sent = sent_of(tok.i)
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            cue = _cue_span(doc, tok.i, tok.i + 2)
+            s, e = _phrase_bounds(doc, pobj)
+            ref = _classify(doc, s, e, pobj, cue, ctx, "cited")
+            if ref is None:
+                continue
+            frames = ref.kind == "outlet"
+            if ref.kind == "anonymous":
+                outlet = _relcl_via(doc, pobj, ctx)
+                if outlet is not None:
+                    ref = replace(ref, via=outlet.name)
+                    found.append(_Found(ref, sent))
+                    found.append(_Found(outlet, sent))
+                    ctx = ctx.with_outlet(outlet.span.start, outlet.name or "")
+                    continue
+            found.append(_Found(ref, sent, frames))
+            if ref.kind == "outlet":
+                ctx = ctx.with_outlet(ref.span.start, ref.name or "")
+                ctx = _acronym_alias(doc, e, ref, ctx)
+            continue
+        if low in {"citing", "cited", "cites", "cite"} and tok.pos_ == "VERB":
+            obj = next((c for c in tok.children if c.dep_ in {"dobj", "pobj"}), None)
+            if obj is None:
+                continue
+            cue = _cue_span(doc, tok.i, tok.i + 1)
+            s, e = _phrase_bounds(doc, obj)
+            ref = _classify(doc, s, e, obj, cue, ctx, "cited")
+            if ref is None or ref.kind == "organization":
+                continue
+            found.append(_Found(ref, sent))
+            continue
+        if not is_speech_verb(tok):
+            continue
+        lemma = tok.lemma_.casefold()
+        if lemma == "ask" and not any(c.dep_ == "ccomp" for c in tok.children):
+            continue  # "asked X to do Y" is a request, not an attribution
+        ref = source_of_cue(doc, tok, ctx)
+        if ref is None:
+            if lemma == "tell":
+                ctx = _emit_recipient(doc, tok, _cue_span(doc, tok.i, tok.i + 1), ctx, sent, found)
+            continue
+        if ref.kind == "person" and ref.name is None:
+            continue
+        frames = ref.kind == "outlet"
+        found.append(_Found(ref, sent, frames))
+        if ref.kind == "outlet":
+            ctx = ctx.with_outlet(ref.span.start, ref.name or "")
+        if ref.via is not None:
+            ctx = _emit_recipient(doc, tok, ref.cue or _cue_span(doc, tok.i, tok.i + 1), ctx, sent, found)
+    return _finish(found)
+
+
+def _acronym_alias(doc: Doc, end: int, ref: SourceRef, ctx: SourceContext) -> SourceContext:
+    """Register "(WSJ)" after "the Wall Street Journal" so later "WSJ" resolves to it."""
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].is_upper:
+        return ctx.with_outlet(doc[end + 1].idx, ref.name or "")
+    return ctx
+
+
+def _finish(found: list[_Found]) -> tuple[SourceRef, ...]:
+    """Give unattached anonymous sources the outlet framing their sentence, resolve definite
+    references ("the officials") to an earlier source, and drop duplicates."""
+    framing: dict[int, list[SourceRef]] = {}
+    for f in found:
+        if f.frames:
+            framing.setdefault(f.sent, []).append(f.ref)
+    out: list[SourceRef] = []
+    seen: set[tuple[Span, str]] = set()
+    for f in sorted(found, key=lambda f: (f.ref.span.start, f.ref.span.end)):
+        ref = f.ref
+        if ref.kind == "anonymous" and ref.via is None and f.sent in framing:
+            outlet = min(framing[f.sent], key=lambda o: abs(o.span.start - ref.span.start))
+            ref = replace(ref, via=outlet.name)
+        if ref.kind == "anonymous" and ref.affiliation is None and ref.text.casefold().startswith("the "):
+            ref = _resolve_definite(ref, out)
+        key = (ref.span, ref.kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ref)
+    log.debug("found %d sources", len(out))
+    return tuple(out)
+
+
+def _resolve_definite(ref: SourceRef, earlier: Sequence[SourceRef]) -> SourceRef:
+    singular = ref.count == 1
+    for prev in reversed(earlier):
+        if prev.kind != "anonymous" or prev.role != ref.role:
+            continue
+        if (prev.count == 1) != singular:
+            continue
+        return replace(
+            ref,
+            count=prev.count if ref.count is None or singular else ref.count,
+            affiliation=prev.affiliation,
+            via=ref.via or prev.via,
+        )
+    return ref

@@ -1,0 +1,212 @@
+"""Quotes: direct, mixed and indirect speech with speakers, on fictional sentences and the seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storylens.model import Quote
+from storylens.understand.quotes import find_quotes
+from storylens.understand.sourcing import find_sources
+
+
+def _check_spans(text: str, quotes: tuple[Quote, ...]) -> None:
+    for q in quotes:
+        assert text[q.span.start : q.span.end] == q.text
+        assert q.kind in {"direct", "indirect", "mixed"}
+        if q.speaker is not None:
+            assert text[q.speaker.span.start : q.speaker.span.end] == q.speaker.text
+        if q.cue is not None:
+            assert 0 <= q.cue.start < q.cue.end <= len(text)
+
+
+def _quote(text: str, quotes: tuple[Quote, ...], content: str) -> Quote:
+    hits = [q for q in quotes if q.text == content]
+    assert len(hits) == 1, f"wanted one quote {content!r} among {[(q.kind, q.text) for q in quotes]}"
+    return hits[0]
+
+
+# (sentence, quote text, kind, cue text, expected speaker fields)
+CASES = [
+    (
+        "“The bridge will stay closed until spring,” Mayor Alma Rooke said on Monday.",
+        "The bridge will stay closed until spring", "direct", "said",
+        dict(kind="person", name="Alma Rooke", role="Mayor"),
+    ),
+    (
+        'Mayor Alma Rooke said: "We have no choice. The money is gone."',
+        "We have no choice. The money is gone.", "direct", "said",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    (
+        "“We are ready to sign,” a U.S. official told the Coastal Times.",
+        "We are ready to sign", "direct", "told",
+        dict(kind="anonymous", count=1, role="official", affiliation="US", via="Coastal Times"),
+    ),
+    (
+        "“Nothing has been decided. We are still talking,” senior Veloria officials told Channel 9.",
+        "Nothing has been decided. We are still talking", "direct", "told",
+        dict(kind="anonymous", count=None, role="official", affiliation="Veloria", via="Channel 9"),
+    ),
+    (
+        "“We will not be rushed,” said Dana Whitfield, the port director.",
+        "We will not be rushed", "direct", "said",
+        dict(kind="person", name="Dana Whitfield", role="port director"),
+    ),
+    # the preceding sentence's attribution
+    (
+        "Alma Rooke told reporters on Monday that the city had been ignored. "
+        "“Nobody told us anything about the closure.”",
+        "Nobody told us anything about the closure.", "direct", "told",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    # a pronoun resolved to the most recent person
+    (
+        "Alma Rooke left the hall early. “I have said all I can say,” she said.",
+        "I have said all I can say", "direct", "said",
+        dict(kind="person", name="Alma Rooke", text="she"),
+    ),
+    # short fragments inside reported speech
+    (
+        "Dana Whitfield asked the council whether it was ready to “go it alone” on the project.",
+        "go it alone", "mixed", "asked",
+        dict(kind="person", name="Dana Whitfield"),
+    ),
+    (
+        "Dana Whitfield called the plan “reckless” on Monday.",
+        "reckless", "mixed", "called",
+        dict(kind="person", name="Dana Whitfield"),
+    ),
+    # indirect speech
+    (
+        "Alma Rooke said the harbor would reopen in May.",
+        "the harbor would reopen in May", "indirect", "said",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    (
+        "The ministry told the Lakeside Herald that fees would rise next year.",
+        "fees would rise next year", "indirect", "told",
+        dict(kind="organization", via="Lakeside Herald"),
+    ),
+    (
+        "Dana Whitfield asked the council whether the budget was final.",
+        "whether the budget was final", "indirect", "asked",
+        dict(kind="person", name="Dana Whitfield"),
+    ),
+    (
+        "The harbor will close for a month, the Lakeside Herald reported.",
+        "The harbor will close for a month", "indirect", "reported",
+        dict(kind="outlet", name="Lakeside Herald"),
+    ),
+    (
+        "Meridian Wire reported on Monday, citing two Veloria officials, that the talks had stalled again.",
+        "the talks had stalled again", "indirect", "reported",
+        dict(kind="outlet", name="Meridian Wire"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "content", "kind", "cue", "speaker"), CASES)
+def test_quote_patterns(nlp, text: str, content: str, kind: str, cue: str, speaker: dict) -> None:
+    doc = nlp(text)
+    quotes = find_quotes(doc, find_sources(doc))
+    _check_spans(text, quotes)
+    q = _quote(text, quotes, content)
+    assert q.kind == kind
+    assert q.cue is not None and q.cue.of(text) == cue
+    assert q.speaker is not None
+    for field, value in speaker.items():
+        assert getattr(q.speaker, field) == value, (field, q.speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The so-called “peace plan” was shelved in March.",
+        'The "deal" collapsed within a week.',
+    ],
+)
+def test_scare_quotes_are_skipped(nlp, text: str) -> None:
+    quotes = find_quotes(nlp(text))
+    _check_spans(text, quotes)
+    assert quotes == ()
+
+
+def test_direct_quote_is_not_repeated_as_indirect(nlp) -> None:
+    text = "“We were told that the ferry would run,” Alma Rooke said."
+    quotes = find_quotes(nlp(text))
+    _check_spans(text, quotes)
+    assert [q.kind for q in quotes] == ["direct"]
+
+
+def test_sources_are_computed_when_not_given(nlp) -> None:
+    text = "“We are ready to sign,” a U.S. official told the Coastal Times."
+    doc = nlp(text)
+    assert find_quotes(doc) == find_quotes(doc, find_sources(doc))
+
+
+# --- the seed articles ---------------------------------------------------------------------------
+
+
+def _seed(seed_paths: list[Path], prefix: str) -> str:
+    path = next((p for p in seed_paths if p.name.startswith(prefix)), None)
+    if path is None:
+        pytest.skip(f"seed {prefix} not found")
+    return path.read_text(encoding="utf-8")
+
+
+SEED_CASES = [
+    ("000", "Excuse me, what did you say?", "direct", "responded",
+     dict(kind="person", name="Austin")),
+    ("000", "go it alone", "mixed", "asked", dict(kind="person", name="Austin")),
+    ("000", "We want to use this [Biden-Netanyahu] meeting to shape the limits of Israel’s retaliation",
+     "direct", "told", dict(kind="anonymous", count=1, role="official", affiliation="US", via="Axios")),
+    ("000", "Netanyahu held a meeting last night with senior ministers and leaders of Israel’s military and "
+            "intelligence services to finalize decisions on the scope and timing of retaliatory actions "
+            "against Iran", "indirect", "reported", dict(kind="outlet", name="Axios")),
+    ("000", "the prime minister would inform Biden once a final decision had been made", "indirect", "told",
+     dict(kind="anonymous", role="aide", affiliation="Netanyahu", via="Axios")),
+    ("003", "We were just informed that Minister Gallant will be postponing his trip to Washington",
+     "direct", "told", dict(kind="person", name="Sabrina Singh", role="Pentagon spokesperson")),
+    ("003", "We are currently in a position of strength. A ceasefire will be on our terms, including a "
+            "withdrawal north of the Litani River and the dismantling of all Hezbollah military compounds "
+            "in areas near the border", "direct", "told",
+     dict(kind="anonymous", role="official", affiliation="Israeli", via="Channel 12")),
+    ("003", "the Netanyahu-Biden call about plans to strike Iran is expected to occur on Wednesday",
+     "indirect", "told", dict(kind="anonymous", count=1, via="Reuters")),
+]
+
+
+@pytest.mark.parametrize(("seed", "content", "kind", "cue", "speaker"), SEED_CASES)
+def test_seed_quotes(nlp, seed_paths, seed: str, content: str, kind: str, cue: str, speaker: dict) -> None:
+    text = _seed(seed_paths, seed)
+    doc = nlp(text)
+    quotes = find_quotes(doc, find_sources(doc))
+    _check_spans(text, quotes)
+    q = _quote(text, quotes, content)
+    assert q.kind == kind
+    assert q.cue is not None and q.cue.of(text) == cue
+    assert q.speaker is not None
+    for field, value in speaker.items():
+        assert getattr(q.speaker, field) == value, (field, q.speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "No quotes here at all.",
+        "“An opening mark that never closes, she said.",
+        "“A quote that runs over\na line break,” he said.",
+        '"" said nobody.',
+        "“First paragraph of a long quote.\n\n“Second paragraph,” Alma Rooke said.",
+        "Officials said. “",
+    ],
+)
+def test_odd_inputs_keep_the_span_property(nlp, text: str) -> None:
+    doc = nlp(text)
+    quotes = find_quotes(doc, find_sources(doc))
+    _check_spans(text, quotes)
+    for q in quotes:
+        assert "\n" not in q.text or q.kind == "indirect"
