@@ -221,6 +221,7 @@ class Claim:
     quantities: tuple[Quantity, ...] = ()
     times: tuple[TimeRef, ...] = ()
     negated: bool = False
+    sentence: Span | None = None  # the whole sentence, when the claim is one of its clauses
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,3 +124,26 @@ def test_contradicted_outlet_and_representative_text():
     assert fact.text == "A vetoed the visit."
     assert fact.independent_support == 1
     assert fact.first_reported is None  # no publication times known
+
+
+def test_clauses_of_one_sentence_merge_with_the_whole_sentence_elsewhere():
+    from storylens.compare.align import merge_clause_facts
+
+    whole = "Diesel leaked and a boom was placed."
+    a_text = whole
+    b_text = "Diesel leaked and a boom was placed."
+    arts = {"a": _article("a", "A", a_text), "b": _article("b", "B", b_text)}
+    c_whole = Claim("a:0", "a", Span(0, len(a_text)), a_text)
+    c1 = Claim("b:0", "b", Span(0, 13), b_text[:13], sentence=Span(0, len(b_text)))
+    c2 = Claim("b:18", "b", Span(18, len(b_text)), b_text[18:], sentence=Span(0, len(b_text)))
+    table = {whole: [1, 0], b_text[:13]: [0.5, 0.86], b_text[18:]: [0.2, 0.98]}
+    emb = TableEmbedder(table)
+    groups = merge_clause_facts([[0], [1], [2]], [c_whole, c1, c2], arts, emb, threshold=0.64)
+    assert groups == [[0, 1, 2]]
+    # a fact holding a different sentence of article "a" cannot take b's clauses
+    other = "The boom held overnight."
+    arts2 = {"a": _article("a", "A", whole + " " + other), "b": arts["b"]}
+    c_other = Claim("a:x", "a", Span(len(whole) + 1, len(whole) + 1 + len(other)), other)
+    emb2 = TableEmbedder({**table, other: [0.2, 0.98]})
+    groups = merge_clause_facts([[0, 1], [3], [2]], [c_whole, c1, c2, c_other], arts2, emb2, threshold=0.64)
+    assert sorted(map(sorted, groups)) == [[0, 1, 2], [3]]

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 from typing import Mapping, Sequence
 
-from storylens.compare.align import build_facts, claim_similarity, cluster_claims
+from storylens.compare.align import build_facts, claim_similarity, cluster_claims, merge_clause_facts
 from storylens.compare.conflicts import find_conflicts
 from storylens.compare.timeline import build_timeline
 from storylens.model import ArticleAnalysis, Entity, SourceRef, Story, StoryReport
@@ -72,6 +72,7 @@ def compare_story(
     quotes = {a.article.id: a.quotes for a in linked}
     sim = claim_similarity(claims, embedder)
     groups = cluster_claims(claims, sim, settings.fact_threshold)
+    groups = merge_clause_facts(groups, claims, articles, embedder, settings.fact_threshold)
     conflicts, contradicted = find_conflicts(groups, claims, articles, quotes)
     facts = build_facts(
         groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted

@@ -19,7 +19,14 @@ import numpy as np
 from storylens.model import Article, Claim, ClaimRef, Fact, FactStatus, text_id
 from storylens.understand.embed import Embedder
 
-__all__ = ["claim_similarity", "cluster_claims", "build_facts", "claim_ref", "is_hedged"]
+__all__ = [
+    "claim_similarity",
+    "cluster_claims",
+    "merge_clause_facts",
+    "build_facts",
+    "claim_ref",
+    "is_hedged",
+]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +102,66 @@ def cluster_claims(claims: Sequence[Claim], sim: np.ndarray, threshold: float) -
         for k in members[a]:
             owner[k] = a
     return [sorted(m) for _, m in sorted(members.items())]
+
+
+def merge_clause_facts(
+    groups: list[list[int]],
+    claims: Sequence[Claim],
+    articles: Mapping[str, Article],
+    embedder: Embedder,
+    threshold: float,
+) -> list[list[int]]:
+    """Merge facts that agree at the level of whole sentences.
+
+    Outlets do not split statements the same way: one writes "diesel leaked, and a boom was
+    placed" as one sentence, another splits it into two clauses that then align with nothing
+    on their own. Two facts merge when, compared sentence to sentence, their claims are as
+    similar as the alignment threshold asks, and every article they share contributes clauses
+    of one and the same sentence.
+    """
+    split = [c.sentence is not None for c in claims]
+    if not any(split):
+        return groups
+    sent_span = [c.sentence or c.span for c in claims]
+    texts = [articles[c.article_id].text[sp.start : sp.end] for c, sp in zip(claims, sent_span)]
+    emb = embedder.embed(texts)
+    ssim = emb @ emb.T
+    groups = [list(g) for g in groups]
+
+    def key(i: int) -> tuple[str, int, int]:
+        return (claims[i].article_id, sent_span[i].start, sent_span[i].end)
+
+    def mergeable(a: list[int], b: list[int]) -> float | None:
+        if not any(split[i] for i in a + b):
+            return None
+        ka, kb = {key(i) for i in a}, {key(i) for i in b}
+        arts_a = {k[0] for k in ka}
+        arts_b = {k[0] for k in kb}
+        for art in arts_a & arts_b:
+            if {k for k in ka if k[0] == art} != {k for k in kb if k[0] == art}:
+                return None
+        cross = [float(ssim[i, j]) for i in a for j in b if claims[i].article_id != claims[j].article_id]
+        if not cross:
+            return None
+        score = sum(cross) / len(cross)
+        return score if score >= threshold else None
+
+    while True:
+        best: tuple[float, int, int] | None = None
+        # only facts holding a clause can take part in a merge
+        with_clause = [x for x, g in enumerate(groups) if any(split[i] for i in g)]
+        for x in with_clause:
+            for y in range(len(groups)):
+                if y == x or (y in with_clause and y < x):
+                    continue
+                sc = mergeable(groups[x], groups[y])
+                if sc is not None and (best is None or sc > best[0]):
+                    best = (sc, x, y)
+        if best is None:
+            return [sorted(g) for g in groups]
+        _, x, y = best
+        x, y = min(x, y), max(x, y)
+        groups[x] = groups[x] + groups.pop(y)
 
 
 def claim_ref(claim: Claim, article: Article) -> ClaimRef:

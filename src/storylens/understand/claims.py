@@ -135,6 +135,7 @@ def find_claims(
                     quantities=tuple(q for q in quantities if sp.contains(q.span)),
                     times=tuple(t for t in times if sp.contains(t.span)),
                     negated=_negated(doc, sp),
+                    sentence=None if sp == sent else sent,
                 )
             )
     return tuple(claims)
