@@ -147,3 +147,21 @@ def test_clauses_of_one_sentence_merge_with_the_whole_sentence_elsewhere():
     emb2 = TableEmbedder({**table, other: [0.2, 0.98]})
     groups = merge_clause_facts([[0, 1], [3], [2]], [c_whole, c1, c2, c_other], arts2, emb2, threshold=0.64)
     assert sorted(map(sorted, groups)) == [[0, 1, 2], [3]]
+
+
+def test_citing_an_outlet_of_the_story_is_not_independent_of_it():
+    arts = {
+        "c": _article("c", "Bramcote Courier", "x"),
+        "h": _article("h", "Harbour FM", "x"),
+        "n": _article("n", "Northshore Daily", "x"),
+    }
+    cites_courier = SourceRef(Span(0, 1), "x", "outlet", name="Courier")
+    told_courier = SourceRef(Span(0, 1), "x", "anonymous", role="official", via="Courier")
+    claims = [
+        _claim("c", "A vetoed the visit.", sources=(told_courier,)),  # its own reporting
+        _claim("h", "A vetoed the visit.", sources=(cites_courier,)),
+        _claim("n", "A vetoed the visit."),
+    ]
+    sim = np.ones((3, 3), dtype=np.float32)
+    (fact,) = build_facts([[0, 1, 2]], claims, sim, arts, ["Bramcote Courier", "Harbour FM", "Northshore Daily"], copies={})
+    assert fact.independent_support == 2

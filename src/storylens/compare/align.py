@@ -174,15 +174,36 @@ class _Support:
     origin: str
 
 
+def _same_outlet(a: str, b: str) -> bool:
+    """"the Courier" is the Bramcote Courier: equal, or one name ends the other."""
+    x, y = a.casefold().split(), b.casefold().split()
+    if not x or not y:
+        return False
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return long_[-len(short) :] == short
+
+
 def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles: Mapping[str, Article]) -> str:
-    """What a claim rests on: the outlet it cites, else the outlet of the original it copies."""
-    for s in claim.sources:
-        if s.kind == "outlet" and s.name:
-            return "cited:" + s.name.casefold()
-        if s.via:
-            return "cited:" + s.via.casefold()
+    """What a claim rests on: the outlet it cites, else the outlet of the original it copies.
+
+    A claim citing an outlet and that outlet's own claim rest on the same report; a source that
+    spoke to the publishing outlet itself ("told the Courier") is the outlet's own reporting.
+    """
     root = articles.get(copies.get(article.id, article.id), article)
-    return "outlet:" + root.outlet.name.casefold()
+    own = root.outlet.name
+    for s in claim.sources:
+        cited = s.name if s.kind == "outlet" else s.via
+        if cited and not _same_outlet(cited, article.outlet.name):
+            return _origin_key(cited, articles)
+    return _origin_key(own, articles)
+
+
+def _origin_key(name: str, articles: Mapping[str, Article]) -> str:
+    """One key per outlet, whether it is named in full or by a short form."""
+    for a in articles.values():
+        if _same_outlet(name, a.outlet.name):
+            return a.outlet.name.casefold()
+    return name.casefold()
 
 
 def fact_id(group_claims: Sequence[Claim]) -> str:
