@@ -344,3 +344,10 @@ def test_every_span_slices_its_article_to_the_claimed_text(report):
                 assert span.of(body) == text, (article_id, span, span.of(body), text)
                 checked += 1
     assert checked > 100  # facts, quotes, sources and mentions of five articles
+
+
+def test_a_fact_resting_on_the_courier_counts_once(ferry):
+    """Harbour FM reports the captain's stand-down "according to the Bramcote Courier"."""
+    fact = _one_fact(ferry, {BC: "has been stood down", HFM: "has been stood down"})
+    assert _reporters(fact) == {BC, HFM}
+    assert fact.independent_support == 1
