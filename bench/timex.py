@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from bench.data import BENCH
 from storylens.model import TimeRef
 from storylens.understand.time import find_times
 
@@ -33,7 +34,7 @@ __all__ = ["GoldTimex", "TimexDoc", "Scores", "load_doc", "load_corpus", "score"
 
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "timex-tempeval3" / "data"
+DATA_DIR = BENCH / "timex-tempeval3" / "data"
 
 _TAG = re.compile(r"<(/?)([A-Za-z0-9_]+)([^>]*)>")
 _ATTR = re.compile(r'([A-Za-z_:]+)="([^"]*)"')
@@ -243,6 +244,12 @@ def format_table(s: Scores) -> str:
     lines = [f"{a:<20} {b:>7} {c:>7} {d:>7}" for a, b, c, d in rows]
     lines.append(f"gold {s.n_gold}, predicted {s.n_pred}, relaxed matches {s.relaxed_matches}")
     return "\n".join(lines)
+
+
+def measure() -> dict[str, float]:
+    """TempEval-3 platinum scores of ``find_times`` (F1 values as fractions)."""
+    s = evaluate(load_corpus())
+    return {"strict_f1": s.strict[2], "relaxed_f1": s.relaxed[2], "value_f1": s.value_f1, "type_f1": s.type_f1}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
