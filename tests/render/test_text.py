@@ -64,3 +64,38 @@ def test_unknown_format(report):
 def test_single_outlet_facts(report):
     only = single_outlet_facts(report.stories[0])
     assert {o: [f.id for f in fs] for o, fs in only.items()} == {LEDGER: ["f4", "f6"], WIRE: ["f5"]}
+
+
+import pytest as _pytest
+
+
+@_pytest.mark.parametrize(
+    "names, codes",
+    [
+        (["Bramcote Courier", "Coastal Press Agency", "Harbour FM"], ["BC", "CPA", "HFM"]),
+        (["Reuters", "Axios"], ["Reut", "Axio"]),
+        (["Bay Courier", "Bay Chronicle"], ["BC", "BC2"]),
+    ],
+)
+def test_outlet_codes_are_short_and_unique(names, codes):
+    from storylens.render.text import outlet_codes
+
+    assert list(outlet_codes(names).values()) == codes
+
+
+def test_narrow_terminal_keeps_every_outlet_column(report):
+    from io import StringIO
+
+    from rich.console import Console
+
+    from storylens.render.text import outlet_codes, render_text
+
+    console = Console(file=StringIO(), width=80, color_system=None)
+    render_text(report, console)
+    out = console.file.getvalue()
+    for sr in report.stories:
+        header = next(line for line in out.splitlines() if line.strip().startswith("#") and "Fact" in line)
+        for code in outlet_codes(sr.outlets).values():
+            assert code in header
+        assert header.rstrip().endswith("Sup")
+        assert all(len(line) <= 80 for line in out.splitlines())

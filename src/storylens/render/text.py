@@ -34,30 +34,57 @@ def _truncate(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def outlet_codes(outlets: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Short, unique column headers: initials of a multi-word name, else its first letters.
+
+    Full outlet names do not fit as columns once a story has more than two or three outlets in
+    an 80-column terminal; the codes are explained in the story's outlet line.
+    """
+    codes: dict[str, str] = {}
+    used: set[str] = set()
+    for name in outlets:
+        words = [w for w in name.replace("-", " ").split() if w[:1].isalnum()]
+        if len(words) > 1:
+            base = "".join(w[0].upper() if not w.isupper() else w for w in words)[:5]
+        else:
+            base = (words[0] if words else name)[:4]
+        code, k = base, 2
+        while code in used:
+            code, k = f"{base}{k}", k + 1
+        used.add(code)
+        codes[name] = code
+    return codes
+
+
 def _story(console: Console, index: int, sr: StoryReport) -> None:
     console.print(Rule(Text(f"{index}. {sr.story.title}", style="bold"), align="left"))
-    outlets = Text("Outlets: ", style="bold")
-    for i, a in enumerate(sr.articles):
-        if i:
-            outlets.append(" · ")
-        outlets.append(a.outlet.name, style="cyan")
+    codes = outlet_codes(sr.outlets)
+    # one line per outlet: the code that heads its column, the name, when, and whether a copy
+    for a in sr.articles:
+        line = Text("  ")
+        line.append(f"[{codes[a.outlet.name]}] ", style="bold")
+        line.append(a.outlet.name, style="cyan")
         when = format_when(a.published)
         if when:
-            outlets.append(f" ({when})", style="dim")
+            line.append(f" ({when})", style="dim")
         if a.id in sr.story.copies:
-            outlets.append(" [copy]", style="dim")
-    console.print(outlets)
+            line.append(" [copy]", style="dim")
+        console.print(line)
 
     if sr.facts:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        table.add_column("#", justify="right", style="dim", no_wrap=True)
-        table.add_column("Fact", overflow="ellipsis", no_wrap=True, max_width=_FACT_CHARS)
+        table.add_column("#", justify="right", style="dim", no_wrap=True, min_width=3)
+        # what is left of the line after the #, outlet and support columns (each costs its width,
+        # two spaces of padding and one of separator)
+        room = console.width - 6 - sum(len(codes[o]) + 3 for o in sr.outlets) - 6 - 2
+        fact_width = max(20, min(_FACT_CHARS, room))
+        table.add_column("Fact", overflow="ellipsis", no_wrap=True, width=fact_width)
         for o in sr.outlets:
-            table.add_column(Text(o), justify="center", no_wrap=True)
+            table.add_column(Text(codes[o]), justify="center", no_wrap=True, min_width=len(codes[o]))
         table.add_column("Sup", justify="right", no_wrap=True)
         for n, fact in enumerate(sr.facts, 1):
             cells = [Text(*TERMINAL_SYMBOLS[fact_status(fact, o)]) for o in sr.outlets]
-            table.add_row(f"F{n}", Text(_truncate(fact.text, _FACT_CHARS)), *cells, str(fact.independent_support))
+            table.add_row(f"F{n}", Text(_truncate(fact.text, fact_width)), *cells, str(fact.independent_support))
         console.print(table)
     else:
         console.print(Text("No facts aligned.", style="dim"))
