@@ -73,3 +73,15 @@ def test_clause_split(nlp, sentence, parts):
     spans = clause_spans(doc, Span(0, len(sentence)))
     got = [sentence[s.start : s.end] for s in spans]
     assert got == (parts or [sentence])
+
+
+def test_sentence_cut_at_a_bracket_inside_a_quote_is_rejoined(nlp):
+    text = "“We want to use this [Harbour-Council] meeting to shape the limits of the plan,” an official told the Gazette."
+    art = _article(text)
+    spans = sentence_spans(nlp(text), art.paragraphs)
+    assert [text[s.start : s.end] for s in spans] == [text]
+
+
+def test_a_plan_stated_as_fact_is_not_hedged():
+    assert find_hedges("The minister was scheduled to meet the mayor on Monday.") == ()
+    assert find_hedges("The minister was set to meet the mayor on Monday.") == ()

@@ -27,7 +27,7 @@ __all__ = ["find_claims", "find_hedges", "sentence_spans", "clause_spans", "HEDG
 #   claim       the author distances themself from an assertion ("claimed", "alleged")
 _HEDGE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("hearsay", r"\breportedly\b|\ballegedly\b|\bpurportedly\b|\b(?:is|are|was|were) (?:said|believed|thought|reported|understood) to\b|\breports (?:indicate|suggest)\b|\bsuggests?\b"),
-    ("expectation", r"\b(?:is|are|was|were) (?:expected|likely|set|scheduled|poised|due) to\b|\bexpected to\b"),
+    ("expectation", r"\b(?:is|are|was|were) (?:expected|likely|poised) to\b|\bexpected to\b"),
     ("possibility", r"\b(?:could|may|might)\b|\bpossibly\b|\bperhaps\b|\bprobably\b|\blikely\b|\b(?:appears?|seems?) to\b|\bit is unclear\b|\bunconfirmed\b|\bis considering\b"),
     ("denial", r"\bden(?:y|ies|ied|ying)\b|\brejected\b|\bdismissed\b"),
     ("claim", r"\bclaim(?:s|ed)?\b|\balleg(?:e|es|ed)\b|\binsist(?:s|ed)?\b"),
@@ -69,7 +69,7 @@ def sentence_spans(doc: "Doc", paragraphs: Sequence[Span] = ()) -> tuple[Span, .
     """
     text = doc.text
     headings = [p for p in paragraphs if _is_heading(text, p)]
-    out: list[Span] = []
+    raw: list[Span] = []
     for sent in doc.sents:
         # spaCy may run a sentence across a blank line; cut at paragraph breaks
         s0 = sent.start_char
@@ -80,9 +80,21 @@ def sentence_spans(doc: "Doc", paragraphs: Sequence[Span] = ()) -> tuple[Span, .
                 if pe > ps:
                     sp = Span(ps, pe)
                     if not any(h.contains(sp) for h in headings):
-                        out.append(sp)
+                        raw.append(sp)
             s0 += len(piece)
+    # The small model ends sentences early at brackets inside quotes ("“We want to use this
+    # [Biden-Netanyahu] meeting ..."); a piece that does not end like a sentence is joined to the
+    # next one when nothing but spaces (no paragraph break) lies between them.
+    out: list[Span] = []
+    for sp in raw:
+        if out and not _SENTENCE_END.search(text[out[-1].start : out[-1].end]) and text[out[-1].end : sp.start].strip(" ") == "":
+            out[-1] = Span(out[-1].start, sp.end)
+        else:
+            out.append(sp)
     return tuple(out)
+
+
+_SENTENCE_END = re.compile(r"[.!?…:;]['’”\")\]]*$")
 
 
 def _negated(doc: "Doc", span: Span) -> bool:
