@@ -20,11 +20,11 @@ from storylens.ingest import (
     EncodingProblem,
     IngestError,
     check_length,
-    make_article,
     with_default_published,
 )
 from storylens.ingest.outlet import outlet_from
 from storylens.ingest.text import (
+    article_from_clean,
     bom_encoding,
     check_not_binary,
     clean_text,
@@ -104,16 +104,12 @@ def article_from_record(record: Any, *, origin: str, settings: Settings) -> Arti
         how = "metadata" if published is not None else None
         if published is None and (from_url := date_from_url(url)) is not None:
             published, how = from_url, "url"
-        if cleaned.section:
-            meta["section"] = cleaned.section
-        if cleaned.removed:
-            meta["removed"] = list(cleaned.removed)
-        article = make_article(
-            cleaned.body,
+        article = article_from_clean(
+            cleaned,
             outlet=outlet,
-            title=title or cleaned.title,
+            title=title,
             url=url,
-            byline=byline or cleaned.byline,
+            byline=byline,
             published=published,
             published_how=how,
             origin=origin,

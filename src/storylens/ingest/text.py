@@ -27,7 +27,7 @@ from storylens.ingest import (
     with_default_published,
 )
 from storylens.ingest.outlet import outlet_from
-from storylens.model import Article
+from storylens.model import Article, Outlet
 from storylens.settings import Settings
 
 __all__ = [
@@ -482,16 +482,12 @@ def read_text_file(path: Path, settings: Settings) -> Article:
         kind=fields.get("kind") or None,
     )
     meta: dict[str, object] = {k: v for k, v in fields.items() if k not in _KNOWN_FRONT_KEYS}
-    if cleaned.section:
-        meta["section"] = cleaned.section
-    if cleaned.removed:
-        meta["removed"] = list(cleaned.removed)
-    article = make_article(
-        cleaned.body,
+    article = article_from_clean(
+        cleaned,
         outlet=outlet,
-        title=title or cleaned.title,
+        title=title,
         url=url,
-        byline=fields.get("byline") or cleaned.byline,
+        byline=fields.get("byline"),
         published=published,
         published_how=how,
         origin=str(path),
@@ -499,3 +495,37 @@ def read_text_file(path: Path, settings: Settings) -> Article:
         language=fields.get("language") or "en",
     )
     return with_default_published(article, settings)
+
+
+def article_from_clean(
+    cleaned: CleanText,
+    *,
+    outlet: Outlet,
+    title: str | None = None,
+    url: str | None = None,
+    byline: str | None = None,
+    published: datetime | None = None,
+    published_how: str | None = None,
+    origin: str = "",
+    meta: dict[str, object] | None = None,
+    language: str = "en",
+) -> Article:
+    """An article from cleaned text: given metadata wins over what the cleanup found in the text;
+    the section label and the removed leftover lines are kept in ``meta`` for auditing."""
+    meta = dict(meta or {})
+    if cleaned.section:
+        meta["section"] = cleaned.section
+    if cleaned.removed:
+        meta["removed"] = list(cleaned.removed)
+    return make_article(
+        cleaned.body,
+        outlet=outlet,
+        title=title or cleaned.title,
+        url=url,
+        byline=byline or cleaned.byline,
+        published=published,
+        published_how=published_how,
+        origin=origin,
+        meta=meta,
+        language=language,
+    )
