@@ -11,6 +11,8 @@ import dataclasses
 import logging
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from storylens.compare.align import build_facts, claim_similarity, cluster_claims, merge_clause_facts
 from storylens.compare.conflicts import find_conflicts
 from storylens.compare.timeline import build_timeline
@@ -70,9 +72,15 @@ def compare_story(
     outlets = list(dict.fromkeys(a.outlet.name for a in articles.values()))
     claims = [c for a in linked for c in a.claims]
     quotes = {a.article.id: a.quotes for a in linked}
-    sim = claim_similarity(claims, embedder)
-    groups = cluster_claims(claims, sim, settings.fact_threshold)
-    groups = merge_clause_facts(groups, claims, articles, embedder, settings.fact_threshold)
+    if len(articles) > 1:
+        emb = embedder.embed([c.text for c in claims])
+        sim = claim_similarity(claims, embedder, emb)
+        groups = cluster_claims(claims, sim, settings.fact_threshold)
+        groups = merge_clause_facts(groups, claims, articles, embedder, settings.fact_threshold, emb)
+    else:
+        # a single article has nothing to align with: every claim is its own fact, no embedding
+        sim = np.eye(len(claims), dtype=np.float32)
+        groups = [[i] for i in range(len(claims))]
     conflicts, contradicted = find_conflicts(groups, claims, articles, quotes)
     facts = build_facts(
         groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted

@@ -47,12 +47,14 @@ def is_hedged(claim: Claim) -> bool:
     return any(h.kind in _UNCERTAIN for h in claim.hedges)
 
 
-def claim_similarity(claims: Sequence[Claim], embedder: Embedder) -> np.ndarray:
+def claim_similarity(
+    claims: Sequence[Claim], embedder: Embedder, embeddings: np.ndarray | None = None
+) -> np.ndarray:
     """Pairwise similarity of claims: cosine of embeddings plus entity and number overlap."""
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    emb = embedder.embed([c.text for c in claims])
+    emb = embedder.embed([c.text for c in claims]) if embeddings is None else embeddings
     sim = emb @ emb.T
     ents = [set(c.entities) for c in claims]
     nums = [{round(q.value, 3) for q in c.quantities} for c in claims]
@@ -110,6 +112,7 @@ def merge_clause_facts(
     articles: Mapping[str, Article],
     embedder: Embedder,
     threshold: float,
+    claim_embeddings: np.ndarray | None = None,
 ) -> list[list[int]]:
     """Merge facts that agree at the level of whole sentences.
 
@@ -123,8 +126,11 @@ def merge_clause_facts(
     if not any(split):
         return groups
     sent_span = [c.sentence or c.span for c in claims]
-    texts = [articles[c.article_id].text[sp.start : sp.end] for c, sp in zip(claims, sent_span)]
-    emb = embedder.embed(texts)
+    # only the sentences of split claims are new text; every other claim is its own sentence
+    emb = claim_embeddings.copy() if claim_embeddings is not None else embedder.embed([c.text for c in claims])
+    todo = [i for i in range(len(claims)) if split[i]]
+    texts = [articles[claims[i].article_id].text[sent_span[i].start : sent_span[i].end] for i in todo]
+    emb[todo] = embedder.embed(texts)
     ssim = emb @ emb.T
     groups = [list(g) for g in groups]
 

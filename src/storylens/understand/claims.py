@@ -134,7 +134,7 @@ def find_claims(
             continue
         # attribution covers the whole sentence: "X reported that A, and B" attributes B too
         sent_sources = tuple(s for s in sources if sent.contains(s.span))
-        for sp in clause_spans(doc, sent):
+        for sp in clause_spans(doc, sent, text):
             claims.append(
                 Claim(
                     id=f"{article.id}:{sp.start}-{sp.end}",
@@ -156,14 +156,15 @@ def find_claims(
 _CLAUSE_CC = frozenset({"but", "and", "while", "whereas", "yet"})
 
 
-def clause_spans(doc: "Doc", sent: Span) -> tuple[Span, ...]:
+def clause_spans(doc: "Doc", sent: Span, text: str | None = None) -> tuple[Span, ...]:
     """A sentence split into its coordinated independent clauses.
 
     "Gallant was set to meet Austin, but Netanyahu nixed the trip" states two facts that other
     outlets report separately; a split is made only where the second clause has a subject of its
-    own and both halves are long enough to be claims.
+    own and both halves are long enough to be claims. Pass ``text`` (= ``doc.text``) when
+    calling per sentence: spaCy rebuilds ``doc.text`` from the tokens on every access.
     """
-    text = doc.text
+    text = doc.text if text is None else text
     span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
     if span is None:
         return (sent,)
