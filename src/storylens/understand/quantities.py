@@ -214,7 +214,7 @@ def _unit_tokens(doc: "Doc", first: int, end: int) -> tuple[int, int] | None:
     return (end, b) if b > end else None
 
 
-def _skip(doc: "Doc", first: int, end: int, has_unit: bool) -> bool:
+def _skip(doc: "Doc", text: str, first: int, end: int, has_unit: bool) -> bool:
     tok = doc[first]
     prev = doc[first - 1] if first > 0 else None
     if prev is not None:
@@ -227,8 +227,8 @@ def _skip(doc: "Doc", first: int, end: int, has_unit: bool) -> bool:
         if prev.lower_ == "no" and tok.lower_ == "one":
             return True
     # List / section numbers: "1." or "2)" opening a line.
-    line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-    if not doc.text[line_start : tok.idx].strip() and end < len(doc) and doc[end].text in (".", ")"):
+    line_start = text.rfind("\n", 0, tok.idx) + 1
+    if not text[line_start : tok.idx].strip() and end < len(doc) and doc[end].text in (".", ")"):
         return True
     if not has_unit and tok.lower_ in _SMALL and end == first + 1:
         nxt = doc[end] if end < len(doc) else None
@@ -306,7 +306,7 @@ def find_quantities(doc: "Doc", exclude: Sequence[Span] = ()) -> tuple[Quantity,
                     words = doc[a:b]
                     unit = _CURRENCY_WORDS.get(words[-1].lower_) or words.text
                     span_end, has_unit = u_span.end, True
-        if _skip(doc, first, end, has_unit):
+        if _skip(doc, text, first, end, has_unit):
             i = end
             continue
         out.append(
