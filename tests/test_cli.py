@@ -87,3 +87,23 @@ def test_unknown_format_is_an_error():
     result = CliRunner().invoke(app, ["analyze", "x", "--format", "pdf"])
     assert result.exit_code == 2
     assert "unknown format" in result.stderr
+
+
+def test_stdin_records(tmp_path):
+    body = (
+        "The Mell bridge reopened on Friday after three weeks of repairs, the county said. "
+        "Engineers replaced two cracked bearings and resurfaced the deck. "
+        "Traffic was flowing normally by the evening rush hour, according to the county."
+    )
+    lines = [
+        json.dumps({"outlet": "Valley Post", "url": "https://valleypost.example/a", "published": "2026-05-08", "text": body}),
+        "{not json",
+    ]
+    result = CliRunner().invoke(app, ["analyze", "-", "--format", "json", "-q"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    (story,) = doc["stories"]
+    assert story["articles"][0]["outlet"] == "Valley Post"
+    assert story["articles"][0]["published"].startswith("2026-05-08")
+    (bad,) = doc["skipped"]
+    assert bad["source"].endswith(":2")
