@@ -107,3 +107,17 @@ def test_stdin_records(tmp_path):
     assert story["articles"][0]["published"].startswith("2026-05-08")
     (bad,) = doc["skipped"]
     assert bad["source"].endswith(":2")
+
+
+def test_summary_counts_skips_by_reason(run):
+    result, _ = run
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("2 articles in 1 story")
+    assert "4 skipped" in last
+    assert "empty file: 1" in last.lower() or "empty" in last.lower()
+
+
+def test_bad_flag_values_are_errors():
+    result = CliRunner().invoke(app, ["analyze", "x", "--since", "yesterday"])
+    assert result.exit_code == 2
+    assert "since" in result.stderr and "ISO 8601" in result.stderr

@@ -33,12 +33,19 @@ def analyze(
         None, "--published", help="Publication date (ISO 8601) for articles that state none; relative times resolve against it."
     ),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only feed entries / WARC records from this time on (ISO 8601)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only feed entries / WARC records before this time (ISO 8601)."),
+    domain: Optional[List[str]] = typer.Option(None, "--domain", help="Only pages from this domain (repeatable)."),
+    language: Optional[List[str]] = typer.Option(None, "--language", help="Analyze articles in this language (ISO 639-1, repeatable; default en)."),
+    field_map: Optional[List[str]] = typer.Option(None, "--field-map", help="JSONL/CSV field mapping ours=theirs, e.g. text=body (repeatable)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
+    store: Optional[str] = typer.Option(None, "--store", help="SQLite file keeping articles and analyses across runs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
 ) -> None:
     """Analyze articles and report, story by story, what each outlet reported."""
     from storylens import analyze as run_analysis
-    from storylens.render import FORMATS, render
+    from storylens.render import FORMATS, render, run_summary
     from storylens.settings import SettingsError, load_settings
 
     err = Console(stderr=True)
@@ -49,7 +56,18 @@ def analyze(
     try:
         if published is not None:
             datetime.fromisoformat(published)
-        settings = load_settings(config, published=published, with_text=with_text or None)
+        settings = load_settings(
+            config,
+            published=published,
+            with_text=with_text or None,
+            since=since,
+            until=until,
+            domains=domain or None,
+            languages=language or None,
+            field_map=field_map or None,
+            allow_private=allow_private or None,
+            store=store,
+        )
     except (SettingsError, ValueError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
@@ -88,10 +106,7 @@ def analyze(
         sys.stdout.write(render(report, fmt, with_text=settings.with_text))
         sys.stdout.write("\n")
     n_articles = sum(len(s.articles) for s in report.stories)
-    err.print(
-        f"{n_articles} articles in {len(report.stories)} stories; "
-        f"{len(report.skipped)} skipped; {len(report.duplicates)} exact duplicates dropped"
-    )
+    err.print(run_summary(report), highlight=False, soft_wrap=True)
     if n_articles == 0:
         raise typer.Exit(1)
 

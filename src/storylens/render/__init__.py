@@ -15,6 +15,8 @@ from typing import Iterator
 from storylens.model import Article, ClaimRef, Fact, Report, StoryReport
 
 __all__ = [
+    "skip_reasons",
+    "run_summary",
     "FORMATS",
     "UnknownFormat",
     "render",
@@ -82,6 +84,33 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def articles_by_id(sr: StoryReport) -> dict[str, Article]:
     """The story's articles keyed by id."""
     return {a.id: a for a in sr.articles}
+
+
+def skip_reasons(report: Report) -> list[tuple[str, int]]:
+    """Skipped inputs counted by kind of reason (the reason up to its first colon), most first."""
+    counts: dict[str, int] = {}
+    for item in report.skipped:
+        kind = item.reason.split(":", 1)[0].strip() or item.reason
+        kind = kind if len(kind) <= 60 else kind[:59] + "…"
+        counts[kind] = counts.get(kind, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def run_summary(report: Report) -> str:
+    """One paragraph for the end of a run: read, stories, skipped by reason, duplicates, copies."""
+    n_articles = sum(len(s.articles) for s in report.stories)
+    n_copies = sum(len(s.story.copies) for s in report.stories)
+    parts = [
+        f"{plural(n_articles, 'article')} in {plural(len(report.stories), 'story', 'stories')}",
+        f"{plural(len(report.duplicates), 'exact duplicate')} dropped",
+        f"{plural(n_copies, 'copy', 'copies')} of another article (counted once)",
+        f"{len(report.skipped)} skipped",
+    ]
+    line = "; ".join(parts)
+    reasons = skip_reasons(report)
+    if reasons:
+        line += " (" + ", ".join(f"{kind}: {n}" for kind, n in reasons) + ")"
+    return line
 
 
 def render(report: Report, fmt: str, *, with_text: bool = False) -> str:
