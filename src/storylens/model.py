@@ -11,6 +11,7 @@ Dicts appear only at the edges: ``to_dict`` / ``from_dict`` give the JSON form
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import types
@@ -363,6 +364,10 @@ def from_dict(cls: type[_T], data: Any) -> _T:
     return _convert(cls, data)
 
 
+# get_type_hints re-evaluates annotations on every call; it was 80 % of reading an analysis back
+_hints = functools.cache(typing.get_type_hints)
+
+
 def _convert(tp: Any, data: Any) -> Any:
     if data is None:
         return None
@@ -375,7 +380,7 @@ def _convert(tp: Any, data: Any) -> Any:
     if tp is datetime:
         return datetime.fromisoformat(data)
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
         return tp(**kwargs)
     if origin is tuple:
