@@ -2,6 +2,8 @@
 
 1. ingest      sources (files, folders, stdin JSONL) → :class:`Article` | :class:`Skipped`
                (``storylens.ingest.read_inputs``; text cleanup, HTML extraction, records, outlets)
+   store       with ``Settings.store``, articles and analyses are kept in SQLite; an article
+               analyzed before by the same code is read back, not parsed again
 2. dedupe      exact duplicates (same content hash) are dropped and recorded; near-duplicates
                and wire copies are mapped to their original (``group.dedupe.find_copies``)
 3. understand  one spaCy parse per article → :class:`ArticleAnalysis`: mentions, sources,
@@ -18,15 +20,20 @@ Each stage gets its options from one :class:`Settings` object; nothing reads glo
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import logging
+from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
+from storylens._version import __version__
 from storylens.compare import compare_story
 from storylens.group.dedupe import find_copies
 from storylens.group.stories import group_stories
 from storylens.ingest import read_inputs
 from storylens.model import Article, ArticleAnalysis, Report, Skipped, Story
 from storylens.settings import Settings
+from storylens.store import Store
 from storylens.understand import analyze_articles
 from storylens.understand.embed import Embedder, EmbedderUnavailable, get_embedder
 
@@ -62,20 +69,78 @@ def drop_exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], d
     return list(kept.values()), dropped
 
 
-def analyze_inputs(
-    articles: Sequence[Article], settings: Settings, *, progress: Progress = _no_progress
-) -> Report:
-    """Stages 2–5 over already ingested articles."""
-    articles, duplicates = drop_exact_duplicates(articles)
-    copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
+@functools.lru_cache(maxsize=4)
+def analyzer_version(spacy_model: str) -> str:
+    """Identifies the understand stage's code and model, so a store never serves stale analyses."""
+    import storylens.model as model_module
+    import storylens.understand as understand_package
+
+    digest = hashlib.sha256()
+    sources = sorted(Path(understand_package.__file__).parent.glob("*.py")) + [Path(model_module.__file__)]
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{__version__}:{spacy_model}:{digest.hexdigest()[:12]}"
+
+
+def _understand(
+    articles: Sequence[Article], settings: Settings, store: Store | None, progress: Progress
+) -> tuple[list[ArticleAnalysis], list[Skipped]]:
+    """Analyses in input order; with a store, known articles are read back, new ones saved."""
     skipped: list[Skipped] = []
-    analyses: list[ArticleAnalysis] = []
-    for n, item in enumerate(analyze_articles(articles, settings), 1):
+    cached: dict[str, ArticleAnalysis] = {}
+    version = analyzer_version(settings.spacy_model)
+    if store is not None:
+        store.put_articles(articles)
+        cached = store.get_analyses([a.id for a in articles], version)
+        log.info("store: %d of %d analyses reused", len(cached), len(articles))
+    todo = [a for a in articles if a.id not in cached]
+    fresh: dict[str, ArticleAnalysis] = {}
+    batch: list[ArticleAnalysis] = []
+    done = len(cached)
+    for item in analyze_articles(todo, settings) if todo else ():
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            analyses.append(item)
-        progress("understand", n, len(articles))
+            fresh[item.article.id] = item
+            batch.append(item)
+            # commit as we go: a crash keeps the work already done
+            if store is not None and len(batch) >= _STORE_BATCH:
+                store.put_analyses(batch, version)
+                batch.clear()
+        done += 1
+        progress("understand", done, len(articles))
+    if store is not None and batch:
+        store.put_analyses(batch, version)
+    # a stored analysis indexes the text it was made from; this run's article (origin, metadata)
+    # is kept whenever the text is the same
+    out: list[ArticleAnalysis] = []
+    for a in articles:
+        if a.id in fresh:
+            out.append(fresh[a.id])
+        elif a.id in cached:
+            old = cached[a.id]
+            out.append(dataclasses.replace(old, article=a) if old.article.text == a.text else old)
+    return out, skipped
+
+
+_STORE_BATCH = 50
+
+
+def analyze_inputs(
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    progress: Progress = _no_progress,
+    store: Store | None = None,
+) -> Report:
+    """Stages 2–5 over already ingested articles (with ``settings.store``, through the store)."""
+    if store is None and settings.store:
+        with Store.open(settings.store) as opened:
+            return analyze_inputs(articles, settings, progress=progress, store=opened)
+    articles, duplicates = drop_exact_duplicates(articles)
+    copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
+    analyses, skipped = _understand(articles, settings, store, progress)
     by_id = {a.article.id: a for a in analyses}
     originals = [a for a in analyses if a.article.id not in copies]
     stories = list(group_stories(originals, threshold=settings.story_threshold))
@@ -117,11 +182,38 @@ def run(
     stdin: TextIO | None = None,
     progress: Progress = _no_progress,
 ) -> Report:
-    """All stages from input paths to the :class:`Report` (rendering is left to the caller)."""
+    """All stages from input paths to the :class:`Report` (rendering is left to the caller).
+
+    With ``settings.store``, feed entries fetched successfully in an earlier run are not fetched
+    again, and every fetch (success or reason of failure) is recorded.
+    """
+    if not settings.store:
+        return _run(paths, settings, stdin, progress, None)
+    with Store.open(settings.store) as store:
+        return _run(paths, settings, stdin, progress, store)
+
+
+def _run(
+    paths: Sequence[str], settings: Settings, stdin: TextIO | None, progress: Progress, store: Store | None
+) -> Report:
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    for item in read_inputs(paths, settings, stdin=stdin):
+    seen = store.seen_url if store is not None else None
+    for item in read_inputs(paths, settings, stdin=stdin, seen=seen):
         (skipped if isinstance(item, Skipped) else articles).append(item)
         progress("ingest", len(articles) + len(skipped), 0)
-    report = analyze_inputs(articles, settings, progress=progress)
+    if store is not None:
+        _record_fetches(store, articles, skipped)
+    report = analyze_inputs(articles, settings, progress=progress, store=store)
     return dataclasses.replace(report, skipped=tuple(skipped) + report.skipped)
+
+
+def _record_fetches(store: Store, articles: Sequence[Article], skipped: Sequence[Skipped]) -> None:
+    from storylens.ingest.web import is_url
+
+    for a in articles:
+        if "fetched_url" in a.meta and is_url(a.origin):
+            store.mark_fetched(a.origin, status="ok", article_id=a.id)
+    for s in skipped:
+        if is_url(s.source):
+            store.mark_fetched(s.source, status="failed", reason=s.reason)

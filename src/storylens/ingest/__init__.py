@@ -1,7 +1,8 @@
-"""The ingest stage: turn files, HTML pages and JSONL records into :class:`~storylens.model.Article`.
+"""The ingest stage: turn every kind of source into :class:`~storylens.model.Article`.
 
-One module per source kind (``text``, ``html``, ``records``), plus ``outlet`` (who published
-it). :func:`read_inputs` is the entry point for a batch: it walks paths, dispatches by file
+One module per source kind: ``text`` (plain text and its scraped-page leftovers), ``html``,
+``web`` (URLs), ``feed`` (RSS/Atom), ``warc`` (WARC/ARC archives), ``records`` (JSONL, CSV),
+plus ``outlet`` (who published it) and ``language`` (what language it is in). :func:`read_inputs` is the entry point for a batch: it walks paths, dispatches by file
 suffix and yields an :class:`Article` or a :class:`Skipped` for every input; a bad input is
 logged and recorded with a human reason, and never stops the batch.
 """
@@ -14,7 +15,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from storylens.model import Article, Outlet, Skipped, Span, text_id
 from storylens.settings import Settings
@@ -36,6 +37,10 @@ __all__ = [
     "TEXT_SUFFIXES",
     "HTML_SUFFIXES",
     "RECORD_SUFFIXES",
+    "ARCHIVE_SUFFIXES",
+    "TABLE_SUFFIXES",
+    "file_suffix",
+    "apply_language",
 ]
 
 log = logging.getLogger(__name__)
@@ -43,6 +48,16 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+ARCHIVE_SUFFIXES = frozenset({".warc", ".warc.gz", ".arc", ".arc.gz"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
+
+
+def file_suffix(path: Path) -> str:
+    """The lower-cased suffix that decides how a file is read: ``.warc.gz`` for archives, else the last one."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if len(suffixes) == 2 and "".join(suffixes) in ARCHIVE_SUFFIXES:
+        return "".join(suffixes)
+    return path.suffix.lower()
 
 
 class IngestError(Exception):
@@ -185,18 +200,32 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def read_inputs(
-    paths: Sequence[str], settings: Settings, *, stdin: TextIO | None = None
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    stdin: TextIO | None = None,
+    seen: Callable[[str], bool] | None = None,
 ) -> Iterator[Article | Skipped]:
-    """Every article found under ``paths`` (files, folders, ``-`` for JSONL on stdin), in order.
+    """Every article found under ``paths`` (files, folders, URLs, ``-`` for JSONL on stdin), in order.
 
     Folders are walked recursively in sorted order, hidden entries ignored, and only files with
     a known suffix read. A file named explicitly with an unknown suffix is read as HTML when it
-    looks like markup, else as text. A bad input yields a :class:`Skipped` and the batch goes on.
+    looks like markup, else as text. A ``scheme://`` argument is fetched once (http/https only)
+    and read as an article or a feed by its content type; ``.rss``/``.atom`` files (and ``.xml``
+    files with an rss/feed root) are feeds. ``seen(url)`` true leaves a feed entry out (already
+    read). A bad input yields a :class:`Skipped` and the batch goes on.
     """
+    from storylens.ingest import feed, web
+
+    unseen = seen if seen is not None else (lambda url: False)
     for raw in paths:
         if raw == "-":
             stream = stdin if stdin is not None else sys.stdin
             yield from _guard("stdin", lambda: _read_stdin(stream, settings))
+            continue
+        if web.is_url(raw):
+            # fetched pages pass the same language filter as files (see _read_path)
+            yield from apply_language(_guard(raw, lambda: web.read_url(raw, settings, seen=unseen)), settings)
             continue
         path = Path(raw)
         try:
@@ -209,17 +238,13 @@ def read_inputs(
             found = False
             for file in _walk(path):
                 found = True
-                yield from _read_path(file, settings, explicit=False)
+                yield from _read_path(file, settings, explicit=False, seen=unseen)
             if not found:
-                reason = (
-                    "folder holds no readable files (expected "
-                    + ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES))
-                    + ")"
-                )
+                reason = "folder holds no readable files (expected " + ", ".join(sorted(_readable_suffixes())) + ")"
                 log.warning("skipped %s: %s", raw, reason)
                 yield Skipped(source=raw, reason=reason)
             continue
-        yield from _read_path(path, settings, explicit=True)
+        yield from _read_path(path, settings, explicit=True, seen=unseen)
 
 
 _PROJECT_FILE = re.compile(r"(?i)^(?:readme|license|licence|changelog|contributing|notice|authors)(?:\.[a-z0-9]+)?$")
@@ -248,19 +273,55 @@ def _walk(folder: Path) -> Iterator[Path]:
             if _PROJECT_FILE.match(entry.name):
                 # a corpus folder's README or LICENSE describes the corpus; it is not an article
                 log.debug("ignoring %s: project file, not an article", entry)
-            elif entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES:
+            elif file_suffix(entry) in _readable_suffixes() or _is_feed(entry):
                 yield entry
             else:
                 log.debug("ignoring %s: unknown suffix", entry)
 
 
-def _read_path(path: Path, settings: Settings, *, explicit: bool) -> Iterator[Article | Skipped]:
-    from storylens.ingest import html, records, text
+def _readable_suffixes() -> frozenset[str]:
+    from storylens.ingest.feed import FEED_SUFFIXES
+
+    return frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | ARCHIVE_SUFFIXES | TABLE_SUFFIXES) | frozenset(
+        FEED_SUFFIXES
+    )
+
+
+def _is_feed(path: Path) -> bool:
+    from storylens.ingest.feed import is_feed_path
+
+    try:
+        return is_feed_path(path)
+    except OSError:
+        return False
+
+
+def _read_path(
+    path: Path, settings: Settings, *, explicit: bool, seen: Callable[[str], bool] = lambda url: False
+) -> Iterator[Article | Skipped]:
+    # Every file's articles pass the language filter here (stdin's in _read_stdin).
+    yield from apply_language(_read_file(path, settings, explicit=explicit, seen=seen), settings)
+
+
+def _read_file(
+    path: Path, settings: Settings, *, explicit: bool, seen: Callable[[str], bool]
+) -> Iterator[Article | Skipped]:
+    from storylens.ingest import feed, html, records, text, warc
 
     source = str(path)
-    suffix = path.suffix.lower()
+    suffix = file_suffix(path)
+    if _is_feed(path):
+        # a local feed file: its entries' pages are fetched
+        yield from _guard(source, lambda: feed.read_feed(source, settings, seen=seen))
+        return
     if suffix in RECORD_SUFFIXES:
         yield from _guard(source, lambda: records.read_records_file(path, settings))
+        return
+    if suffix in TABLE_SUFFIXES:
+        yield from _guard(source, lambda: records.read_csv_file(path, settings))
+        return
+    if suffix in ARCHIVE_SUFFIXES:
+        yield from _guard(source, lambda: warc.read_warc(path, settings))
         return
     if suffix in HTML_SUFFIXES:
         reader = html.read_html_file
@@ -290,7 +351,39 @@ def _head(path: Path) -> bytes:
 def _read_stdin(stream: TextIO, settings: Settings) -> Iterator[Article | Skipped]:
     from storylens.ingest import records
 
-    return records.read_records(stream, origin="stdin", settings=settings)
+    return apply_language(records.read_records(stream, origin="stdin", settings=settings), settings)
+
+
+def apply_language(items: Iterable[Article | Skipped], settings: Settings) -> Iterator[Article | Skipped]:
+    """``items`` with each article's ``language`` settled and articles outside ``settings.languages`` skipped.
+
+    The language is decided by :func:`storylens.ingest.language.resolve_language` (the detector
+    when it is sure, else the declared language); ``meta`` gains ``language_how`` and
+    ``language_confidence``. An article whose language stays unknown is kept: it is not dropped
+    on a guess. An empty ``settings.languages`` analyzes every language. Skipped items pass through.
+    """
+    from storylens.ingest.language import language_name, resolve_language
+
+    wanted = {code.strip().lower() for code in settings.languages if code.strip()}
+    for item in items:
+        if not isinstance(item, Article):
+            yield item
+            continue
+        try:
+            code, how, probability = resolve_language(item.text, item.language)
+        except Exception:  # a broken detector must not cost the batch its articles
+            log.exception("language detection failed for %s; keeping its declared language", item.origin)
+            yield item
+            continue
+        meta = {**item.meta, "language_how": how, "language_confidence": round(probability, 4)}
+        article = dataclasses.replace(item, language=code, meta=meta)
+        if code is not None and wanted and code not in wanted:
+            source = item.origin or item.url or item.id
+            reason = f"language is {language_name(code)}, not analyzed; add it to languages to include it"
+            log.info("skipped %s: %s (%s, p=%.2f)", source, reason, how, probability)
+            yield Skipped(source=source, reason=reason)
+            continue
+        yield article
 
 
 def _guard(source: str, produce: Any) -> Iterator[Article | Skipped]:

