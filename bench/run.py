@@ -27,6 +27,8 @@ BENCHMARKS = {
     "extraction": "bench.extraction",
     "timex": "bench.timex",
     "grouping": "bench.grouping",
+    "attribution": "bench.attribution",
+    "quotes": "bench.quotes",
 }
 
 

@@ -61,6 +61,18 @@ CASES = [
         "Nobody told us anything about the closure.", "direct", "told",
         dict(kind="person", name="Alma Rooke"),
     ),
+    # an attribution the parser split off after a closing question mark
+    (
+        "Alma Rooke turned to the council. “What have you been debating? A parking fee?” Rooke said.",
+        "What have you been debating? A parking fee?", "direct", "said",
+        dict(kind="person", text="Rooke"),
+    ),
+    # "continued" next to a direct quote carries on the same speech
+    (
+        "“We will rebuild,” Alma Rooke said. “The harbor is ours,” Rooke continued.",
+        "The harbor is ours", "direct", "continued",
+        dict(kind="person", text="Rooke"),
+    ),
     # a pronoun resolved to the most recent person
     (
         "Alma Rooke left the hall early. “I have said all I can say,” she said.",

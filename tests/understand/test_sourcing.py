@@ -124,6 +124,30 @@ CASES = [
         dict(kind="organization", name="Harbor Authority"),
         "said",
     ),
+    # a participle shares the subject of the clause it hangs on
+    (
+        "Dana Whitfield mocked the complaint on Monday, saying the port had never been safer.",
+        dict(kind="person", name="Dana Whitfield", text="Dana Whitfield"),
+        "saying",
+    ),
+    # a person named in apposition to a role noun is that person, not an unnamed source
+    (
+        "A spokesman for the port authority, Brad Kessler, said the fees would rise.",
+        dict(kind="person", name="Brad Kessler", role="spokesman for the port authority"),
+        "said",
+    ),
+    # "who" in a relative clause stands for the noun it modifies
+    (
+        "The fees were criticised by Alma Rooke, who said the port was failing its workers.",
+        dict(kind="person", name="Alma Rooke", text="Alma Rooke"),
+        "said",
+    ),
+    # "the governor" is the person named earlier with that title
+    (
+        "Gov. Alma Rooke signed the bill on Monday. The governor said the port would reopen.",
+        dict(kind="person", name="Alma Rooke", text="The governor"),
+        "said",
+    ),
 ]
 
 
@@ -242,3 +266,26 @@ def test_seed_sources(nlp, seed_paths, seed: str, want: dict, cue: str) -> None:
     refs = find_sources(nlp(text))
     _check_spans(text, refs)
     _pick(text, refs, cue, **want)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the subject of the previous clause, not the last name mentioned in passing
+        ("Dana Whitfield stepped up her attacks on Brad Kessler. She said the port was failing.", "Dana Whitfield"),
+        # a speaker named before stays the referent of a later pronoun
+        ("Dana Whitfield said the port was failing. The fees hurt Brad Kessler. She said more was coming.",
+         "Dana Whitfield"),
+    ],
+)
+def test_pronoun_prefers_the_person_the_text_is_about(nlp, text: str, name: str) -> None:
+    refs = find_sources(nlp(text))
+    _check_spans(text, refs)
+    pronoun = [r for r in refs if r.text in {"She", "she"}]
+    assert pronoun and pronoun[-1].name == name
+
+
+def test_a_date_before_a_participle_is_no_speaker(nlp) -> None:
+    text = "The mayor released a statement late Tuesday saying the port would reopen."
+    refs = find_sources(nlp(text))
+    assert all("Tuesday" not in r.text for r in refs)

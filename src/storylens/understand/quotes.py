@@ -18,7 +18,9 @@ comma belongs to the attribution that follows, ``“...,” she said``); closing
 
 The speaker of a direct or mixed quote is the source of the nearest speech cue in the same
 sentence and line, before or after the quote (a verb from ``sourcing.SPEECH_LEMMAS``, or
-"according to"); for a direct quote without one, the last attribution in the preceding sentence.
+"according to"; "continued" too, next to a direct quote); for a direct quote without one, a cue
+just after it when the parser closed the sentence at the quote's "?" or "!" (``"...?" Obama
+said.``), else the last attribution in the preceding sentence.
 Subject pronouns ("he said") resolve to the most recent PERSON named before. Speakers come from
 ``sourcing`` (the same phrase parser), so "Pentagon spokesperson Sabrina Singh" is the person
 "Sabrina Singh" with role "Pentagon spokesperson", and "a US official told Axios" is an
@@ -65,6 +67,12 @@ _SCARE_MAX_WORDS = 2
 _DIRECT_MIN_WORDS = 4
 # Verbs that make a short fragment reported speech ("called the plan “reckless”").
 _FRAGMENT_LEMMAS = SPEECH_LEMMAS | frozenset({"call", "describe", "dub", "term", "label", "brand"})
+# Next to a direct quote, "continued" introduces more of the same speech ("..., Ms. O'Neill
+# continued."); elsewhere it is no speech verb, so sourcing does not list it.
+_DIRECT_LEMMAS = SPEECH_LEMMAS | frozenset({"continue"})
+# How far after a quote that closes its sentence an attribution is still looked for: room for
+# a subject of a few words and the verb ("... baseball?" Rep. John Smith said).
+_AFTER_QUOTE_CHARS = 60
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -194,10 +202,16 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
         line_lo, line_hi = _line_bounds(text, outer.start)
         lo = max(open_sent.start_char, line_lo)
         hi = min(close_sent.end_char, line_hi)
-        lemmas = SPEECH_LEMMAS if sentence_like else _FRAGMENT_LEMMAS
+        lemmas = _DIRECT_LEMMAS if sentence_like else _FRAGMENT_LEMMAS
         speaker = _speaker_for_region(doc, index, lo, hi, outer, regions, by_cue, ctx, lemmas)
         if sentence_like:
             kind = "direct"
+            if speaker is None and close_sent.end_char <= outer.end + 1 and outer.end < line_hi:
+                # The parser often ends the sentence at a quote's closing "?" or "!", leaving
+                # the attribution ("... baseball?" Obama said.) as a sentence of its own.
+                after = index.token_at(min(outer.end + 1, len(text) - 1)).sent
+                near = min(after.end_char, line_hi, outer.end + _AFTER_QUOTE_CHARS)
+                speaker = _speaker_for_region(doc, index, outer.end, near, outer, regions, by_cue, ctx, lemmas)
             if speaker is None:
                 speaker = _previous_sentence_source(doc, open_sent.start, by_cue, sources)
         else:

@@ -8,7 +8,11 @@ classified:
 
 - ``person``: a named person; ``name`` is the name without its title, ``role`` the title
   ("Pentagon spokesperson Sabrina Singh" → name "Sabrina Singh", role "Pentagon spokesperson").
-  A subject pronoun ("he", "she") is resolved to the most recent PERSON named before it.
+  A subject pronoun ("he", "she") is resolved to the most recent person named before it as a
+  clause subject or a source, else to the most recent PERSON named at all. A person named in
+  apposition to a role noun is that person ("A spokesman for the party, Brad Woodhouse" → name
+  "Brad Woodhouse", role "spokesman for the party"); a definite office title ("the governor")
+  is the person named earlier with that title ("Gov. Alma Rooke").
 - ``anonymous``: an unnamed source ("three US officials", "a Netanyahu aide", "a person familiar
   with the matter") with ``count`` ("a"/"an"/"one" and singular nouns → 1, digits and number
   words → their value, "several"/"multiple"/"some" and bare plurals → None; the quantifier word is
@@ -31,6 +35,9 @@ report by the WSJ, US officials have stated ..."; "Citing two Israeli officials,
 reported"). A definite bare reference ("the officials", "The official") copies count,
 affiliation and via from the latest earlier anonymous source with the same role and number.
 
+A participle ("..., saying ...") shares the subject of the clause it hangs on, and "who" in a
+relative clause stands for the noun it modifies.
+
 Not emitted: an unnamed document ("according to the report", "the report notes"; resolving it
 to the outlet that wrote it is left to the story level), subjects "they"/"it", verbs without a
 subject (passives such as "it was reported"), and "asked X to do Y" (a request, not a statement).
@@ -49,6 +56,7 @@ from storylens.model import SourceRef, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 __all__ = [
     "find_sources",
@@ -69,7 +77,7 @@ SPEECH_LEMMAS = frozenset(
     """
     say tell report state add write reply respond warn ask announce confirm deny claim note
     indicate insist explain acknowledge argue suggest assert declare reveal admit caution
-    comment tweet post disclose estimate predict stress emphasize emphasise recall complain
+    comment tweet post disclose estimate predict stress emphasize emphasise recall complain retort
     """.split()
 )
 
@@ -137,6 +145,19 @@ _AFFILIATIONS = {
     "european": "European", "western": "Western",
 }
 
+# Nouns that name one person's office. "the governor said" refers back to a person named with
+# that title ("Gov. Rick Perry"); the abbreviations are the newswire forms of the titles.
+_PERSON_TITLES = frozenset(
+    """
+    president governor senator congressman congresswoman mayor chairman chairwoman secretary
+    candidate nominee prosecutor judge sheriff legislator representative speaker premier
+    """.split()
+)
+_TITLE_ABBREVIATIONS = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "pres": "president",
+    "sec": "secretary", "chair": "chairman",
+}
+
 _THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSS = re.compile(r"(?:['’]s|['’])$")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
@@ -151,21 +172,61 @@ class SourceContext:
 
     persons: tuple[tuple[int, str], ...] = ()
     outlets: tuple[tuple[int, str], ...] = ()
+    subjects: tuple[tuple[int, str], ...] = ()  # persons named as the subject of a clause
+    titled: tuple[tuple[int, str, str], ...] = ()  # (start, name, title) of persons named with a title
 
     @classmethod
     def from_doc(cls, doc: Doc, sources: Iterable[SourceRef] = ()) -> SourceContext:
         persons = tuple((e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON")
+        sources = tuple(sources)
+        subjects = tuple(
+            sorted(
+                {(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and e.root.dep_ in {"nsubj", "nsubjpass"}}
+                | {
+                    (s.span.start, s.name)
+                    for s in sources
+                    if s.kind == "person" and s.name and s.text.casefold() not in _PRONOUNS_PERSON
+                }
+            )
+        )
         outlets = tuple(
             sorted((s.span.start, s.name) for s in sources if s.kind == "outlet" and s.name)
         )
-        return cls(persons=persons, outlets=outlets)
+        titled = tuple((e.start_char, e.text, t) for e in doc.ents if e.label_ == "PERSON" for t in _titles_of(e))
+        return cls(persons=persons, outlets=outlets, subjects=subjects, titled=titled)
+
+    def with_speaker(self, start: int, name: str) -> SourceContext:
+        """A person named as a source is a subject for later pronouns ("Akin said ... he said");
+        a surname alone takes the full name it had earlier ("Holder" → "Eric Holder")."""
+        if " " not in name:
+            full = next((n for s, n in reversed(self.persons) if s < start and n.split()[-1] == name), None)
+            name = full or name
+        return replace(self, subjects=tuple(sorted({*self.subjects, (start, name)})))
 
     def with_outlet(self, start: int, name: str) -> SourceContext:
         return replace(self, outlets=tuple(sorted((*self.outlets, (start, name)))))
 
     def person_before(self, offset: int) -> str | None:
+        """The person a subject pronoun at ``offset`` refers to: the latest person named as a
+        subject before it, else the latest person named at all.
+
+        Subjects first because a "he said" most often continues the person the text was about,
+        not the last name mentioned in passing ("Perry stepped up his attacks on Obama ... he
+        said"); on BASIL this raised named-speaker accuracy (see bench/quotes.py).
+        """
+        i = bisect.bisect_left(self.subjects, (offset, ""))
+        if i:
+            return self.subjects[i - 1][1]
         i = bisect.bisect_left(self.persons, (offset, ""))
         return self.persons[i - 1][1] if i else None
+
+    def titled_person_before(self, title: str, offset: int) -> str | None:
+        """The latest person named with ``title`` before ``offset`` ("Gov. Rick Perry" for
+        "the governor")."""
+        for start, name, t in reversed(self.titled):
+            if start < offset and t == title:
+                return name
+        return None
 
     def is_known_person(self, word: str, offset: int) -> bool:
         """True when ``word`` is a person named before (in full or as the last word)."""
@@ -185,6 +246,21 @@ class SourceContext:
             if len(words) > 1 and (words[-1] == name or "".join(w[0] for w in words) == name):
                 return full
         return name
+
+
+def _titles_of(ent: SpacySpan) -> set[str]:
+    """Office titles written with a person's name: in the words right before it ("Texas Gov.
+    Rick Perry", "President Obama") or as its apposition ("Perry, the governor of Texas")."""
+    titles = set()
+    for tok in ent.doc[max(ent.sent.start, ent.start - 3) : ent.start]:
+        w = tok.lower_.rstrip(".")
+        w = _TITLE_ABBREVIATIONS.get(w, w)
+        if w in _PERSON_TITLES:
+            titles.add(w)
+    for child in ent.root.children:
+        if child.dep_ == "appos" and child.lemma_.casefold() in _PERSON_TITLES:
+            titles.add(child.lemma_.casefold())
+    return titles
 
 
 def normalize_affiliation(text: str) -> str:
@@ -251,7 +327,12 @@ def _adjacent_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
     while j >= 0 and doc[j].pos_ in {"ADV", "AUX", "PART"}:
         j -= 1
     end = j + 1
-    while j >= 0 and not doc[j].is_space and (doc[j].tag_ in {"NNP", "NNPS"} or doc[j].like_num):
+    while (
+        j >= 0
+        and not doc[j].is_space
+        and doc[j].ent_type_ not in {"DATE", "TIME"}  # "late Tuesday saying" names no one
+        and (doc[j].tag_ in {"NNP", "NNPS"} or doc[j].like_num)
+    ):
         j -= 1
     start = j + 1
     if start >= end or not any(doc[k].tag_ in {"NNP", "NNPS"} for k in range(start, end)):
@@ -262,14 +343,16 @@ def _adjacent_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
-    if verb.dep_ in {"conj", "xcomp"} and verb.head.i != verb.i:
-        for child in verb.head.children:
-            if child.dep_ == "nsubj":
-                return child
-    return None
+    """The verb's subject; a coordinated, complement or participial verb ("..., saying") shares
+    its head's subject, and "who" in a relative clause stands for the noun the clause modifies."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.head.i != verb.i and (
+        verb.dep_ in {"conj", "xcomp"} or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+    ):
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subj is not None and subj.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return verb.head
+    return subj
 
 
 def _ent_label(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
@@ -407,6 +490,22 @@ def _classify(
                 affiliation = normalize_affiliation(doc[mods[0].i : mods[-1].i + 1].text)
             return _ref(doc, start, end, "media", cue, affiliation=affiliation)
         return None
+    if person is None and head.pos_ == "NOUN":
+        named = _appositive_person(doc, head)
+        if named is not None:  # "A spokesman for the party, Brad Woodhouse, said"
+            ps, pe, ae = named
+            rs, re_ = start, ps
+            while rs < re_ and (doc[rs].dep_ == "det" or doc[rs].is_punct):
+                rs += 1
+            while re_ > rs and (doc[re_ - 1].is_punct or doc[re_ - 1].is_space):
+                re_ -= 1
+            role = doc[rs:re_].text if rs < re_ else None
+            return _ref(doc, start, ae, "person", cue, name=_name_text(doc, ps, pe), role=role)
+    if lemma in _PERSON_TITLES and person is None and head.pos_ == "NOUN" and doc[start].lower_ in {"the", "this"}:
+        # "the Texas governor continues": the office holder named earlier with that title
+        name = ctx.titled_person_before(lemma, doc[start].idx)
+        if name is not None:
+            return _ref(doc, start, end, "person", cue, name=name, role=_name_text(doc, start, end) or None)
     if lemma in _ROLE_NOUNS and person is None:
         return _anonymous(doc, start, end, head, cue)
     if person is not None:
@@ -434,6 +533,20 @@ def _classify(
         return None
     if lemma in _ORG_NOUNS and position == "subject":
         return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
+    return None
+
+
+def _appositive_person(doc: Doc, head: Token) -> tuple[int, int, int] | None:
+    """(name start, name end, apposition end) of a person named in apposition to ``head``."""
+    for child in head.rights:
+        if child.dep_ != "appos" or _crosses_line(doc, head.i, child.i):
+            continue
+        a_s, a_e = child.left_edge.i, child.right_edge.i + 1
+        named = _ent_label(doc, a_s, a_e, "PERSON")
+        if named is not None and named[0] <= child.i < named[1]:
+            while a_e > a_s and (doc[a_e - 1].is_punct or doc[a_e - 1].is_space):
+                a_e -= 1
+            return named[0], named[1], min(a_e, named[1])
     return None
 
 
@@ -605,6 +718,8 @@ def find_sources(doc: Doc) -> tuple[SourceRef, ...]:
             continue
         if ref.kind == "person" and ref.name is None:
             continue
+        if ref.kind == "person" and ref.name and ref.text.casefold() not in _PRONOUNS_PERSON:
+            ctx = ctx.with_speaker(ref.span.start, ref.name)
         frames = ref.kind == "outlet"
         found.append(_Found(ref, sent, frames))
         if ref.kind == "outlet":
