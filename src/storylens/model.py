@@ -39,6 +39,9 @@ __all__ = [
     "Fact",
     "Conflict",
     "TimelineEntry",
+    "FramingNote",
+    "SourcingProfile",
+    "Omission",
     "StoryReport",
     "Report",
     "to_dict",
@@ -294,6 +297,48 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class FramingNote:
+    """A difference in word choice between outlets, with the spans that show it.
+
+    kind: ``naming`` (the same referent or action named differently across outlets: "vetoed" /
+    "nixed"; every use in ``uses``) or ``distinctive`` (a term most distinctive of one outlet in
+    this story; ``score`` is its weighted log-odds z-score, ``uses`` its occurrences).
+    """
+
+    kind: str
+    detail: str
+    uses: tuple[ClaimRef, ...]
+    outlet: str | None = None
+    term: str | None = None
+    fact_id: str | None = None
+    entity_id: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourcingProfile:
+    """How one outlet sources its reporting in one story (counts over its articles)."""
+
+    outlet: str
+    named: int
+    unnamed: int
+    by_kind: Mapping[str, int] = field(default_factory=dict)  # person/organization/outlet/anonymous/media
+    officials_by_affiliation: Mapping[str, int] = field(default_factory=dict)  # anonymous officials
+    outlets_cited: Mapping[str, int] = field(default_factory=dict)
+    quoted: Mapping[str, int] = field(default_factory=dict)  # speaker name -> quotes
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """A fact other outlets reported and this outlet did not."""
+
+    outlet: str
+    fact_id: str
+    support: int  # independent outlets that reported it
+    reporters: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryReport:
     story: Story
     articles: tuple[Article, ...]
@@ -304,7 +349,9 @@ class StoryReport:
     quotes: Mapping[str, tuple[Quote, ...]] = field(default_factory=dict)  # by article id
     sources: Mapping[str, tuple[SourceRef, ...]] = field(default_factory=dict)  # by article id
     timeline: tuple[TimelineEntry, ...] = ()
-    framing: tuple[Mapping[str, Any], ...] = ()
+    framing: tuple[FramingNote, ...] = ()
+    profiles: tuple[SourcingProfile, ...] = ()
+    omissions: tuple[Omission, ...] = ()  # per outlet, most supported first
 
     @property
     def outlets(self) -> tuple[str, ...]:
