@@ -84,3 +84,73 @@ def test_attribution_conflict():
     assert "Ines Falk" in c.detail and "Leo Dune" in c.detail
     same = {"a": quotes["a"], "b": (quote("Mayor Ines Falk", "e1"),)}
     assert find_conflicts([[0, 1]], claims, arts, same)[0] == ()
+
+
+from datetime import datetime as _dt
+
+from storylens.model import Hedge, TimeRef
+
+
+def _dated(aid, day, text="the ferry ran aground", granularity="day"):
+    t = TimeRef(Span(0, 3), "Mon", "DATE", value=f"2026-03-{day:02d}", start=_dt(2026, 3, day), end=_dt(2026, 3, day + 1),
+                granularity=granularity, anchor="publication")
+    return Claim(f"{aid}:0", aid, Span(0, len(text)), text, times=(t,))
+
+
+def _arts(*ids):
+    return {aid: Article(id=aid, outlet=Outlet(f"Outlet {aid}"), text="the ferry ran aground") for aid in ids}
+
+
+def test_date_conflict_between_days_that_do_not_overlap():
+    arts = _arts("a", "b", "c")
+    claims = [_dated("a", 9), _dated("b", 9), _dated("c", 10)]
+    conflicts, against = find_conflicts([[0, 1, 2]], claims, arts, {})
+    (c,) = conflicts
+    assert c.kind == "date" and "2026-03-09" in c.detail and "2026-03-10" in c.detail
+    assert against[c.fact_id] == frozenset({"Outlet c"})
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        [_dated("a", 9), _dated("b", 9)],  # same day, e.g. "Monday" and "yesterday" resolved
+        [_dated("a", 9), Claim("b:0", "b", Span(0, 3), "the")],  # one side undated
+        [_dated("a", 9, granularity="month"), _dated("b", 20, granularity="month")],  # too coarse to compare
+    ],
+)
+def test_no_date_conflict(claims):
+    conflicts, _ = find_conflicts([list(range(len(claims)))], claims, _arts("a", "b"), {})
+    assert conflicts == ()
+
+
+def _claim(aid, negated=False, hedges=()):
+    text = "the ferry ran aground"
+    return Claim(f"{aid}:0", aid, Span(0, len(text)), text, negated=negated, hedges=hedges)
+
+
+def test_negation_conflict_marks_the_minority():
+    arts = _arts("a", "b", "c")
+    conflicts, against = find_conflicts([[0, 1, 2]], [_claim("a"), _claim("b"), _claim("c", negated=True)], arts, {})
+    (c,) = conflicts
+    assert c.kind == "negation"
+    assert against[c.fact_id] == frozenset({"Outlet c"})
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        [_claim("a", negated=True), _claim("b", negated=True)],  # both negative: agreement
+        [_claim("a"), _claim("b", negated=True, hedges=(Hedge(Span(0, 1), "d", "denial"),))],  # a denial
+    ],
+)
+def test_no_negation_conflict(claims):
+    conflicts, _ = find_conflicts([[0, 1]], claims, _arts("a", "b"), {})
+    assert conflicts == ()
+
+
+def test_a_paraphrase_with_lexical_negation_is_not_a_negation_conflict():
+    a = "Israel has so far refused to share specifics of its planned retaliation with the administration."
+    b = "Jerusalem is not sharing with Washington its plans to respond to the missile offensive."
+    arts = {"a": Article(id="a", outlet=Outlet("A"), text=a), "b": Article(id="b", outlet=Outlet("B"), text=b)}
+    claims = [Claim("a:0", "a", Span(0, len(a)), a), Claim("b:0", "b", Span(0, len(b)), b, negated=True)]
+    assert find_conflicts([[0, 1]], claims, arts, {})[0] == ()

@@ -3,8 +3,16 @@
 - ``number``: claims aligned into one fact state counts of the same thing that cannot both be
   true, taking qualifiers into account ("over 180" and "about 200" may agree; "42" and "about
   60" do not).
+- ``date``: aligned claims put the same statement on days that do not overlap (each claim with
+  exactly one resolved day-level time; "Tuesday" in an article of Wednesday and "yesterday" in one
+  of Wednesday agree).
+- ``negation``: aligned claims of different outlets, one saying a thing happened and one that it
+  did not (a denial is not compared: it is a statement about a statement).
 - ``attribution``: the same direct quote, word for word, is put in the mouths of different
   speakers by different outlets.
+
+A hedged and an unhedged version of the same statement are not a conflict: that is a difference
+in certainty, shown by the ``hedged`` status.
 
 A conflict names the outlets on each side; the side with less independent support (both sides
 on a tie) is marked ``contradicted`` for that fact.
@@ -15,9 +23,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
-from storylens.model import Article, Claim, ClaimRef, Conflict, Quantity, Quote, text_id
+from storylens.model import Article, Claim, ClaimRef, Conflict, Quantity, Quote, TimeRef, text_id
 from storylens.compare.align import claim_ref, fact_id
 
 __all__ = ["find_conflicts", "interval", "compatible"]
@@ -106,6 +115,115 @@ def _number_conflicts(
     return out
 
 
+_DAY_OR_FINER = frozenset({"day", "part-of-day", "minute", "hour"})
+
+
+def _event_date(claim: Claim) -> TimeRef | None:
+    """The one resolved date a claim puts its statement on, if it has exactly one."""
+    dated = [
+        t for t in claim.times
+        if t.type in ("DATE", "TIME") and t.start is not None and t.end is not None and t.granularity in _DAY_OR_FINER
+    ]
+    return dated[0] if len(dated) == 1 else None
+
+
+def _naive(d: datetime) -> datetime:
+    return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
+
+
+def _date_conflicts(
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str
+) -> list[tuple[Conflict, frozenset[str]]]:
+    """Aligned claims that put the same statement on days that do not overlap.
+
+    Only claims with exactly one resolved day-level time take part: a claim naming two dates
+    may date two events, and an unresolved "Tuesday" is never compared.
+    """
+    items = [(c, t) for c in gc if (t := _event_date(c)) is not None]
+    outlets = {articles[c.article_id].outlet.name for c, _ in items}
+    if len(outlets) < 2:
+        return []
+    sides: list[list[tuple[Claim, TimeRef]]] = []
+    for c, t in items:
+        for side in sides:
+            if all(_naive(t.start) < _naive(t2.end) and _naive(t2.start) < _naive(t.end) for _, t2 in side):  # type: ignore[arg-type]
+                side.append((c, t))
+                break
+        else:
+            sides.append([(c, t)])
+    if len(sides) < 2:
+        return []
+    side_outlets = [{articles[c.article_id].outlet.name for c, _ in s} for s in sides]
+    if any(a & b for i, a in enumerate(side_outlets) for b in side_outlets[i + 1 :]):
+        return []
+    best = max(len(o) for o in side_outlets)
+    leaders = [o for o in side_outlets if len(o) == best]
+    against = frozenset().union(*(o for o in side_outlets if len(leaders) > 1 or len(o) < best))
+    refs = tuple(claim_ref(c, articles[c.article_id]) for s in sides for c, _ in s)
+    parts = [
+        "; ".join(f"{articles[c.article_id].outlet.name}: “{t.text}” ({_naive(t.start).date().isoformat()})" for c, t in s)  # type: ignore[arg-type]
+        for s in sides
+    ]
+    detail = "different dates for the same statement: " + " vs ".join(parts)
+    return [(Conflict(_conflict_id("date", refs), "date", fid, detail, refs), against)]
+
+
+# Hedges that already put a statement in doubt: a denial ("denied that it attacked") is a claim
+# about a statement, and comparing its polarity with the statement itself would be wrong.
+_POLARITY_BLIND = frozenset({"denial"})
+
+
+# Share of content words two statements must have in common to be "the same statement, one of
+# them negated". On the seeds, the agreeing pair "refused to share specifics of its planned
+# retaliation" / "is not sharing ... its plans to respond" shares 0.21; a true pair ("the ferry
+# had passed its inspection" / "the ferry had not passed its inspection") shares 1.0.
+NEGATION_OVERLAP = 0.5
+
+_NEGATORS = frozenset({"not", "no", "never", "n't", "nt", "none", "nor"})
+_FUNCTION = frozenset(
+    """a an the of to in on at by for with from and or but as that this these those it its is are was
+    were be been being has have had do does did will would can could may might should shall than then
+    there their they he she his her we our you your i me my us them who whom which what when where""".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.casefold()) if w not in _FUNCTION and w not in _NEGATORS}
+
+
+def _content_overlap(a: str, b: str) -> float:
+    wa, wb = _content_words(a), _content_words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _negation_conflicts(
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str
+) -> list[tuple[Conflict, frozenset[str]]]:
+    """Aligned claims of different outlets where one says a thing happened and another that it did not."""
+    usable = [c for c in gc if not any(h.kind in _POLARITY_BLIND for h in c.hedges)]
+    pos = [c for c in usable if not c.negated]
+    neg = [c for c in usable if c.negated]
+    # Alignment is paraphrase-aware, polarity is syntactic: "refused to share" and "is not
+    # sharing" agree. Only near-identical statements that differ in their negation are compared.
+    pairs = [(p, n) for p in pos for n in neg if _content_overlap(p.text, n.text) >= NEGATION_OVERLAP]
+    pos = [p for p in pos if any(p is a for a, _ in pairs)]
+    neg = [n for n in neg if any(n is b for _, b in pairs)]
+    pos_out = {articles[c.article_id].outlet.name for c in pos}
+    neg_out = {articles[c.article_id].outlet.name for c in neg}
+    if not pos_out or not neg_out or pos_out & neg_out:
+        return []
+    if len(pos_out) == len(neg_out):
+        against = frozenset(pos_out | neg_out)
+    else:
+        against = frozenset(neg_out if len(neg_out) < len(pos_out) else pos_out)
+    refs = tuple(claim_ref(c, articles[c.article_id]) for c in pos + neg)
+    detail = (
+        f"{', '.join(sorted(pos_out))} state it; {', '.join(sorted(neg_out))} state the opposite: "
+        f"“{pos[0].text}” vs “{neg[0].text}”"
+    )
+    return [(Conflict(_conflict_id("negation", refs), "negation", fid, detail, refs), against)]
+
+
 def _normalize_quote(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
@@ -172,6 +290,8 @@ def find_conflicts(
             fact_of_claim[c.id] = fid
         if len(gc) > 1:
             found.extend(_number_conflicts(gc, articles, fid))
+            found.extend(_date_conflicts(gc, articles, fid))
+            found.extend(_negation_conflicts(gc, articles, fid))
     found.extend(_attribution_conflicts(quotes, claims, fact_of_claim, articles))
     contradicted: dict[str, frozenset[str]] = defaultdict(frozenset)
     for conflict, against in found:
