@@ -351,3 +351,21 @@ def test_a_fact_resting_on_the_courier_counts_once(ferry):
     fact = _one_fact(ferry, {BC: "has been stood down", HFM: "has been stood down"})
     assert _reporters(fact) == {BC, HFM}
     assert fact.independent_support == 1
+
+
+@pytest.mark.parametrize(
+    "kind, bc, hfm",
+    [
+        ("date", "on Thursday 12 March", "on Friday 13 March"),
+        ("negation", "passed its annual hull and equipment survey", "did not pass its annual hull and equipment survey"),
+    ],
+)
+def test_planted_date_and_negation_conflicts(ferry, kind, bc, hfm):
+    found = [c for c in ferry.conflicts if c.kind == kind]
+    assert len(found) == 1, [c.detail for c in found]
+    (c,) = found
+    assert {r.outlet for r in c.claims} == {BC, HFM}
+    assert any(bc in r.text for r in c.claims if r.outlet == BC)
+    assert any(hfm in r.text for r in c.claims if r.outlet == HFM)
+    fact = next(f for f in ferry.facts if f.id == c.fact_id)
+    assert fact.status[BC] == fact.status[HFM] == "contradicted"

@@ -177,3 +177,21 @@ def test_seed_sentence_oct_1_and_wednesday(seed_paths):
     assert by_text["Oct. 1"] == ["2024-10-01"]
     assert by_text["last week"] == ["2024-W40"]
     assert "2024-10-09" in by_text["Wednesday"]  # "is expected to occur on Wednesday"
+
+
+@pytest.mark.parametrize(
+    "text, expected_text, value",
+    [
+        ("The hearing is on Thursday 12 March at the hall.", "Thursday 12 March", "2026-03-12"),
+        ("It opens on Friday, March 13, 2026, officials said.", "Friday, March 13, 2026", "2026-03-13"),
+        # the explicit date wins over what the weekday rule alone would say
+        ("It was held on Friday 13 March.", "Friday 13 March", "2026-03-13"),
+    ],
+)
+def test_weekday_followed_by_a_date_is_one_expression(text, expected_text, value):
+    from datetime import datetime, timezone
+
+    refs = find_times(text, datetime(2026, 3, 10, 16, tzinfo=timezone.utc))
+    (ref,) = refs
+    assert ref.text == expected_text and ref.value == value
+    assert text[ref.span.start : ref.span.end] == ref.text

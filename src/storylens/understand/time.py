@@ -851,5 +851,40 @@ def find_times(text: str, published: datetime | None) -> tuple[TimeRef, ...]:
         )
         for h in taken
     )
+    out = _merge_weekday_dates(text, out)
     log.debug("found %d time expressions", len(out))
     return out
+
+
+_WEEKDAY_WORD = re.compile(r"(?i)^(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?$")
+
+
+def _merge_weekday_dates(text: str, refs: tuple[TimeRef, ...]) -> tuple[TimeRef, ...]:
+    """"Thursday 12 March", "Friday, Oct. 4": one expression, dated by its explicit date.
+
+    The weekday alone would be resolved by the weekday rule and could disagree with the date
+    written next to it; the explicit date is what the writer fixed.
+    """
+    out: list[TimeRef] = []
+    for ref in refs:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and _WEEKDAY_WORD.match(prev.text)
+            and ref.type == "DATE"
+            and ref.granularity == "day"
+            and re.fullmatch(r",?\s", text[prev.span.end : ref.span.start])
+        ):
+            out[-1] = TimeRef(
+                span=Span(prev.span.start, ref.span.end),
+                text=text[prev.span.start : ref.span.end],
+                type="DATE",
+                value=ref.value,
+                start=ref.start,
+                end=ref.end,
+                granularity=ref.granularity,
+                anchor=ref.anchor,
+            )
+        else:
+            out.append(ref)
+    return tuple(out)
