@@ -122,52 +122,74 @@ def merge_clause_facts(
     similar as the alignment threshold asks, and every article they share contributes clauses
     of one and the same sentence.
     """
-    split = [c.sentence is not None for c in claims]
-    if not any(split):
+    split = np.array([c.sentence is not None for c in claims], dtype=bool)
+    if not split.any():
         return groups
     sent_span = [c.sentence or c.span for c in claims]
     # only the sentences of split claims are new text; every other claim is its own sentence
     emb = claim_embeddings.copy() if claim_embeddings is not None else embedder.embed([c.text for c in claims])
-    todo = [i for i in range(len(claims)) if split[i]]
+    todo = [int(i) for i in np.nonzero(split)[0]]
     texts = [articles[claims[i].article_id].text[sent_span[i].start : sent_span[i].end] for i in todo]
     emb[todo] = embedder.embed(texts)
     ssim = emb @ emb.T
-    groups = [list(g) for g in groups]
+    art = np.array([c.article_id for c in claims], dtype=object)
+    sent_key = [(claims[i].article_id, sent_span[i].start, sent_span[i].end) for i in range(len(claims))]
 
-    def key(i: int) -> tuple[str, int, int]:
-        return (claims[i].article_id, sent_span[i].start, sent_span[i].end)
+    members: dict[int, list[int]] = {g: list(m) for g, m in enumerate(groups)}
+    owner = {i: g for g, m in members.items() for i in m}
+    # A merge needs a mean cross-article similarity >= threshold, so some pair must reach it:
+    # candidates are the groups joined by such a pair with a split claim on one side.
+    high: dict[int, list[int]] = {}
+    for i in todo:
+        js = np.nonzero((ssim[i] >= threshold) & (art != art[i]))[0]
+        high[i] = [int(j) for j in js]
+    reverse: dict[int, list[int]] = {}
+    for i, js in high.items():
+        for j in js:
+            reverse.setdefault(j, []).append(i)
 
-    def mergeable(a: list[int], b: list[int]) -> float | None:
-        if not any(split[i] for i in a + b):
-            return None
-        ka, kb = {key(i) for i in a}, {key(i) for i in b}
-        arts_a = {k[0] for k in ka}
-        arts_b = {k[0] for k in kb}
-        for art in arts_a & arts_b:
-            if {k for k in ka if k[0] == art} != {k for k in kb if k[0] == art}:
+    def neighbours(g: int) -> set[int]:
+        out: set[int] = set()
+        for i in members[g]:
+            out.update(owner[j] for j in high.get(i, ()))
+            out.update(owner[j] for j in reverse.get(i, ()))
+        out.discard(g)
+        return out
+
+    def score(a: int, b: int) -> float | None:
+        ma, mb = members[a], members[b]
+        ka = {sent_key[i] for i in ma}
+        kb = {sent_key[i] for i in mb}
+        for article_id in {k[0] for k in ka} & {k[0] for k in kb}:
+            if {k for k in ka if k[0] == article_id} != {k for k in kb if k[0] == article_id}:
                 return None
-        cross = [float(ssim[i, j]) for i in a for j in b if claims[i].article_id != claims[j].article_id]
-        if not cross:
+        block = ssim[np.ix_(ma, mb)]
+        cross = art[ma][:, None] != art[mb][None, :]
+        if not cross.any():
             return None
-        score = sum(cross) / len(cross)
-        return score if score >= threshold else None
+        value = float(block[cross].mean())
+        return value if value >= threshold else None
 
-    while True:
-        best: tuple[float, int, int] | None = None
-        # only facts holding a clause can take part in a merge
-        with_clause = [x for x, g in enumerate(groups) if any(split[i] for i in g)]
-        for x in with_clause:
-            for y in range(len(groups)):
-                if y == x or (y in with_clause and y < x):
-                    continue
-                sc = mergeable(groups[x], groups[y])
-                if sc is not None and (best is None or sc > best[0]):
-                    best = (sc, x, y)
-        if best is None:
-            return [sorted(g) for g in groups]
-        _, x, y = best
-        x, y = min(x, y), max(x, y)
-        groups[x] = groups[x] + groups.pop(y)
+    scores: dict[tuple[int, int], float] = {}
+    for g in list(members):
+        for h in neighbours(g):
+            pair = (min(g, h), max(g, h))
+            if pair not in scores:
+                sc = score(*pair)
+                if sc is not None:
+                    scores[pair] = sc
+    while scores:
+        (x, y), _ = max(scores.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+        members[x].extend(members.pop(y))
+        for i in members[x]:
+            owner[i] = x
+        scores = {p: v for p, v in scores.items() if x not in p and y not in p}
+        for h in neighbours(x):
+            pair = (min(x, h), max(x, h))
+            sc = score(*pair)
+            if sc is not None:
+                scores[pair] = sc
+    return [sorted(m) for _, m in sorted(members.items())]
 
 
 def claim_ref(claim: Claim, article: Article) -> ClaimRef:
