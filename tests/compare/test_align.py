@@ -165,3 +165,20 @@ def test_citing_an_outlet_of_the_story_is_not_independent_of_it():
     sim = np.ones((3, 3), dtype=np.float32)
     (fact,) = build_facts([[0, 1, 2]], claims, sim, arts, ["Bramcote Courier", "Harbour FM", "Northshore Daily"], copies={})
     assert fact.independent_support == 2
+
+
+def test_a_shared_resolved_day_raises_similarity():
+    from datetime import datetime
+
+    from storylens.model import TimeRef
+
+    def day(d):
+        return TimeRef(Span(0, 1), "x", "DATE", value=f"2026-03-{d:02d}", start=datetime(2026, 3, d),
+                       end=datetime(2026, 3, d + 1), granularity="day", anchor="publication")
+
+    t = {"x one": [1, 0], "y two": [0.6, 0.8]}
+    same = [_claim("a", "x one", times=(day(9),)), _claim("b", "y two", times=(day(9),))]
+    other = [_claim("a", "x one", times=(day(9),)), _claim("b", "y two", times=(day(10),))]
+    s_same = claim_similarity(same, TableEmbedder(t))[0, 1]
+    s_other = claim_similarity(other, TableEmbedder(t))[0, 1]
+    assert s_same == pytest.approx(s_other + 0.05, abs=1e-5)
