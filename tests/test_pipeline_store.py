@@ -62,3 +62,11 @@ def test_stored_embedder_returns_the_same_vectors_and_embeds_each_text_once(tmp_
         assert np.array_equal(second[:2], first[:2])
         assert counting.seen == ["The ferry ran aground.", "Sailings are suspended.", "The ferry ran aground.", "A new sentence."]
         assert cached.embed([]).shape[0] == 0
+
+
+def test_saved_report_loads_back_equal(tmp_path, seed_paths):
+    report = storylens.analyze([str(p) for p in seed_paths])
+    path = tmp_path / "r.json"
+    storylens.save_report(report, path)
+    loaded = storylens.load_report(path)
+    assert loaded == report

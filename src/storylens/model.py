@@ -10,6 +10,7 @@ Dicts appear only at the edges: ``to_dict`` / ``from_dict`` give the JSON form
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import functools
 import hashlib
@@ -435,7 +436,7 @@ def _convert(tp: Any, data: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v) for v in data)
         return tuple(_convert(a, v) for a, v in zip(args, data))
-    if origin in (Mapping, dict, typing.Mapping) or tp in (Mapping, dict):
+    if origin in (Mapping, dict, typing.Mapping, collections.abc.Mapping) or tp in (Mapping, dict):
         args = typing.get_args(tp)
         vt = args[1] if len(args) == 2 else Any
         return {k: _convert(vt, v) for k, v in data.items()}

@@ -10,12 +10,15 @@ from storylens.model import (
     Conflict,
     Entity,
     Fact,
+    FramingNote,
     Mention,
+    Omission,
     Outlet,
     Quote,
     Report,
     Skipped,
     SourceRef,
+    SourcingProfile,
     Span,
     Story,
     StoryReport,
@@ -55,6 +58,11 @@ def sp(text: str, sub: str, nth: int = 0) -> Span:
 
 def ref(article: Article, sub: str) -> ClaimRef:
     return ClaimRef(article.id, article.outlet.name, sp(article.text, sub), sub, claim_id=f"c-{sub[:8]}")
+
+
+def word(article: Article, sub: str, nth: int = 0) -> ClaimRef:
+    """A framing use: exactly one word (or phrase) of ``article``."""
+    return ClaimRef(article.id, article.outlet.name, sp(article.text, sub, nth), sub)
 
 
 def sample_report() -> Report:
@@ -141,12 +149,29 @@ def sample_report() -> Report:
         TimelineEntry(datetime(2024, 10, 1, tzinfo=utc), datetime(2024, 10, 2, tzinfo=utc),
                       "The Harwick dam fails", (ref(ledger, failed), ref(post, "The Harwick dam failed Tuesday."))),
     )
-    framing = ({"article_id": ledger.id, "span": sp(TEXT_LEDGER, "failed"), "text": "failed",
-                "term": "failed", "contrast": "reached"},)
+    framing = (
+        FramingNote("naming", "same action, different words: “flooding” (Northern Ledger) / “reached” (Coastline Wire)",
+                    (word(ledger, "flooding"), word(wire, "reached")), term="flooding / reached", fact_id="f2"),
+        FramingNote("distinctive", "“floodwater” is distinctive of Coastline Wire in this story (used 1×, z = 2.10)",
+                    (word(wire, "Floodwater"),), outlet=WIRE, term="floodwater", score=2.1),
+    )
+    profiles = (
+        SourcingProfile(LEDGER, named=1, unnamed=1, by_kind={"anonymous": 1, "person": 1},
+                        officials_by_affiliation={"county": 1}, quoted={"Elena Brandt": 1}),
+        SourcingProfile(WIRE, named=1, unnamed=0, by_kind={"organization": 1}, quoted={"unattributed": 1}),
+        # a pipe in a cited outlet's name checks table escaping in the profile tables
+        SourcingProfile(POST, named=0, unnamed=0, outlets_cited={"Hill | Times": 2}),
+    )
+    omissions = (
+        Omission(WIRE, "f4", 1, (LEDGER,)),
+        Omission(WIRE, "f6", 1, (LEDGER,)),
+        Omission(POST, "f2", 1, (LEDGER,)),
+        Omission(POST, "f3", 1, (LEDGER,)),
+    )
     story = Story("s1", tuple(a.id for a in arts), "Harwick dam failure",
                   (datetime(2024, 10, 1, tzinfo=utc), None), ("e1", "e2"), copies={post.id: wire.id})
     sr = StoryReport(story, arts, entities, mentions, (f1, f2, f3, f4, f5, f6), (conflict,), quotes, sources,
-                     timeline, framing)
+                     timeline, framing, profiles, omissions)
     return Report(
         (sr,),
         skipped=(Skipped("feeds/broken.xml", "not a feed: no <rss> or <feed> root"),),

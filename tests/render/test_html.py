@@ -114,7 +114,7 @@ def test_every_evidence_span_has_an_anchor(page, report):
     for story in doc["stories"]:
         story.pop("entities")  # entity mentions are listed in the JSON, not linked from the page
     spans = [s for s in iter_spans(doc) if s[2] is not None]  # cue spans are not linked
-    assert len(spans) == 9 + 2 + 3 + 3 + 2 + 1
+    assert len(spans) == 9 + 2 + 3 + 3 + 2 + 3  # ... 3 framing uses
     for article_id, (start, end), _ in spans:
         assert anchor_id(article_id, Span(start, end)) in ids
     # Claims, quotes and sources are linked from the report body, not only anchored.
@@ -141,7 +141,7 @@ def test_matrix_cells_and_sections(report):
     html = render_html(report)
     assert 'class="status contradicted"' in html and 'class="status hedged"' in html
     for section in ("Facts × outlets", "Reported by one outlet only", "Conflicts", "Quotes", "Sources",
-                    "Timeline", "Framing", "Skipped inputs", "Article texts"):
+                    "Timeline", "Omissions", "Framing", "Sourcing profiles", "Skipped inputs", "Article texts"):
         assert f">{section}</h" in html, section
     assert "unknown speaker" in html and "Elena Brandt" in html
 
@@ -176,3 +176,37 @@ def test_segment_text(text, spans, expected):
 )
 def test_anchor_id(article_id, expected):
     assert anchor_id(article_id, Span(3, 9)) == expected
+
+
+def test_framing_uses_and_omissions_are_linked(page, report):
+    sr = report.stories[0]
+    hrefs, ids = set(page.hrefs), set(page.ids)
+    for note in sr.framing:
+        assert f"#{anchor_id(note.uses[0].article_id, note.uses[0].span)}" in hrefs
+        # every framing word is anchored where it sits in its article's text
+        assert all(anchor_id(u.article_id, u.span) in ids for u in note.uses)
+    for om in sr.omissions:
+        assert f"#fact-{om.fact_id}" in hrefs
+
+
+def test_omissions_beyond_the_shown_number_are_folded(report):
+    import dataclasses
+
+    from storylens.model import Omission
+    from storylens.render import OMISSIONS_SHOWN
+
+    sr = report.stories[0]
+    many = tuple(Omission("Coastline Wire", "f4", 1, ("Northern Ledger",)) for _ in range(OMISSIONS_SHOWN + 2))
+    html = render_html(dataclasses.replace(report, stories=(dataclasses.replace(sr, omissions=many),)))
+    section = html.split(">Omissions</h3>", 1)[1].split("<h3>", 1)[0]
+    assert section.count("<li>") == OMISSIONS_SHOWN + 2
+    assert "<summary>2 more</summary>" in section
+    assert section.index("<summary>") > section.replace("<li>", "#", OMISSIONS_SHOWN - 1).index("<li>")
+
+
+def test_sourcing_profile_tables(report):
+    html = render_html(report)
+    section = html.split(">Sourcing profiles</h3>", 1)[1].split("</section>", 1)[0]
+    assert section.count('<table class="profile">') == 3
+    assert "<th>Anonymous officials by affiliation</th><td>county 1</td>" in section
+    assert "Hill | Times 2" in section

@@ -59,6 +59,14 @@ BREAKAGES: list[tuple[str, Callable[[dict], None]]] = [
     ("source count negative", lambda d: _story(d)["sources"][0].update(count=-2)),
     ("skipped without reason", lambda d: d["skipped"][0].pop("reason")),
     ("story without facts", lambda d: _story(d).pop("facts")),
+    ("story without profiles", lambda d: _story(d).pop("profiles")),
+    ("framing kind unknown", lambda d: _story(d)["framing"][0].update(kind="vibes")),
+    ("framing note without uses", lambda d: _story(d)["framing"][0].update(uses=[])),
+    ("framing use without span", lambda d: _story(d)["framing"][1]["uses"][0].pop("span")),
+    ("profile count negative", lambda d: _story(d)["profiles"][0]["quoted"].update({"x": -1})),
+    ("profile count a string", lambda d: _story(d)["profiles"][0]["by_kind"].update({"person": "1"})),
+    ("omission without reporters", lambda d: _story(d)["omissions"][0].update(reporters=[])),
+    ("omission support missing", lambda d: _story(d)["omissions"][0].pop("support")),
 ]
 
 
@@ -73,8 +81,8 @@ def test_broken_copy_does_not_validate(doc, validator, name, breakage):
 def test_every_span_traces_to_its_text(doc):
     spans = list(iter_spans(doc))
     # 6 facts with 9 claims, 2 conflict claims, 2 quotes + 1 speaker + 1 quote cue,
-    # 3 sources + 2 source cues, 2 timeline claims, 4 linked mentions, 1 framing note.
-    assert len(spans) == 9 + 2 + 4 + 5 + 2 + 4 + 1
+    # 3 sources + 2 source cues, 2 timeline claims, 4 linked mentions, 3 framing uses.
+    assert len(spans) == 9 + 2 + 4 + 5 + 2 + 4 + 3
     assert all(aid is not None for aid, _, _ in spans)
     assert sum(text is not None for _, _, text in spans) == len(spans) - 3  # cue spans carry no text
     assert span_mismatches(doc) == []
@@ -88,7 +96,7 @@ def test_checker_catches_a_shifted_span(doc, where):
         "quote": story["quotes"][0],
         "speaker": story["quotes"][0]["speaker"],
         "mention": story["entities"][0]["mentions"][0],
-        "framing": story["framing"][0],
+        "framing": story["framing"][0]["uses"][1],
     }[where]
     start, end = target["span"]
     target["span"] = [start + 1, end + 1]
@@ -129,7 +137,16 @@ def test_contract_fields(report):
     # The unlinked mention (entity_id None) belongs to no entity.
     assert len(ents["e1"]["mentions"]) == 3 and len(ents["e2"]["mentions"]) == 1
     assert ents["e1"]["aliases"] == ["Harwick reservoir dam"]
-    assert story["framing"][0]["span"] == [26, 32]
+    naming, distinctive = story["framing"]
+    assert naming["kind"] == "naming" and naming["fact_id"] == "f2" and naming["score"] is None
+    assert [(u["outlet"], u["text"]) for u in naming["uses"]] == [(LEDGER, "flooding"), (WIRE, "reached")]
+    assert naming["uses"][0]["span"] == [TEXT_LEDGER.index("flooding"), TEXT_LEDGER.index("flooding") + 8]
+    assert (distinctive["outlet"], distinctive["term"], distinctive["score"]) == (WIRE, "floodwater", 2.1)
+    profiles = {p["outlet"]: p for p in story["profiles"]}
+    assert profiles[LEDGER]["officials_by_affiliation"] == {"county": 1}
+    assert profiles[LEDGER]["quoted"] == {"Elena Brandt": 1} and profiles[POST]["outlets_cited"] == {"Hill | Times": 2}
+    assert story["omissions"][0] == {"outlet": WIRE, "fact_id": "f4", "support": 1, "reporters": [LEDGER]}
+    assert [o["outlet"] for o in story["omissions"]] == [WIRE, WIRE, POST, POST]
     assert d["skipped"] == [{"source": "feeds/broken.xml", "reason": "not a feed: no <rss> or <feed> root"}]
     assert d["duplicates"] == {"0123456789abcdef": arts[WIRE]["id"]}
 

@@ -116,3 +116,49 @@ def test_empty_report():
 
     out = render_markdown(Report(()))
     assert out.startswith("# storylens report") and "0 stories · 0 skipped inputs" in out
+
+
+def _section(md: str, title: str) -> str:
+    return md.split(f"### {title}", 1)[1].split("\n### ", 1)[0]
+
+
+def test_omissions_section_lists_each_outlet_ranked_with_fact_links(md):
+    om = _section(md, "Omissions")
+    assert om.index(f"**{WIRE}** is silent on 2 facts") < om.index("[F4](#fact-f4)") < om.index("[F6](#fact-f6)")
+    assert "**Valley Post | Evening** is silent on 2 facts" in om
+    assert "1. [F2](#fact-f2) 240 homes were flooded — reported by Northern Ledger; support 1" in om
+    assert f"**{LEDGER}**" not in om  # the Ledger omits nothing
+
+
+def test_omissions_beyond_the_shown_number_are_counted(report):
+    import dataclasses
+
+    from storylens.model import Omission
+    from storylens.render import OMISSIONS_SHOWN
+
+    sr = report.stories[0]
+    many = tuple(Omission(WIRE, "f4", 1, (LEDGER,)) for _ in range(OMISSIONS_SHOWN + 3))
+    md = render_markdown(dataclasses.replace(report, stories=(dataclasses.replace(sr, omissions=many),)))
+    om = _section(md, "Omissions")
+    assert f"{OMISSIONS_SHOWN}. [F4]" in om and f"{OMISSIONS_SHOWN + 1}. [F4]" not in om
+    assert "… and 3 more" in om
+
+
+def test_framing_section_pairs_words_with_their_spans(md, report):
+    fr = _section(md, "Framing")
+    ledger, wire = report.stories[0].articles[:2]
+    row = next(l for l in fr.splitlines() if l.startswith("| [F2](#fact-f2)"))
+    start = ledger.text.index("flooding")
+    assert f"“flooding” (Northern Ledger, `{ledger.id}` [{start}:{start + 8}])" in row
+    assert f"“reached” (Coastline Wire, `{wire.id}` [32:39])" in row
+    assert row.index("flooding") < row.index("reached")
+    assert f"- **{WIRE}**: floodwater (z 2.10, 1×, first at `{wire.id}` [0:10])" in fr
+
+
+def test_sourcing_profiles_are_one_table_per_outlet(md):
+    prof = _section(md, "Sourcing profiles").split("## Skipped", 1)[0]
+    assert prof.count("| Named sources |") == 3
+    ledger = prof.split(f"**{LEDGER}**", 1)[1].split("**", 1)[0]
+    assert "| Unnamed sources | 1 |" in ledger and "| Anonymous officials by affiliation | county 1 |" in ledger
+    assert "| Quoted | Elena Brandt 1 |" in ledger
+    assert "| Outlets cited | Hill \\| Times 2 |" in prof

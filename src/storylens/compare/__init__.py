@@ -15,11 +15,15 @@ import numpy as np
 
 from storylens.compare.align import build_facts, claim_similarity, cluster_claims, merge_clause_facts
 from storylens.compare.conflicts import find_conflicts
+from storylens.compare.framing import framing_notes
+from storylens.compare.omissions import find_omissions
+from storylens.compare.sourcing import sourcing_profiles
 from storylens.compare.timeline import build_timeline
 from storylens.model import ArticleAnalysis, Entity, SourceRef, Story, StoryReport
 from storylens.settings import Settings
 from storylens.understand.embed import Embedder
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
+from storylens.understand.nlp import get_nlp
 
 __all__ = ["compare_story", "link_story"]
 
@@ -100,5 +104,10 @@ def compare_story(
         quotes=quotes,
         sources={a.article.id: a.sources for a in linked},
         timeline=timeline,
-        framing=(),
+        framing=framing_notes(
+            facts, {c.id: c for c in claims}, articles, entities, {a.article.id: a.mentions for a in linked},
+            nlp=get_nlp(settings.spacy_model) if len(outlets) > 1 else None,
+        ),
+        profiles=sourcing_profiles(tuple(articles.values()), {a.article.id: a.sources for a in linked}, quotes),
+        omissions=find_omissions(facts, outlets),
     )

@@ -17,6 +17,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from storylens.model import Article, Claim, ClaimRef, Fact, FactStatus, text_id
+from storylens.compare.sourcing import same_outlet
 from storylens.understand.embed import Embedder
 
 __all__ = [
@@ -208,15 +209,6 @@ class _Support:
     origin: str
 
 
-def _same_outlet(a: str, b: str) -> bool:
-    """"the Courier" is the Bramcote Courier: equal, or one name ends the other."""
-    x, y = a.casefold().split(), b.casefold().split()
-    if not x or not y:
-        return False
-    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    return long_[-len(short) :] == short
-
-
 def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles: Mapping[str, Article]) -> str:
     """What a claim rests on: the outlet it cites, else the outlet of the original it copies.
 
@@ -227,7 +219,7 @@ def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles:
     own = root.outlet.name
     for s in claim.sources:
         cited = s.name if s.kind == "outlet" else s.via
-        if cited and not _same_outlet(cited, article.outlet.name):
+        if cited and not same_outlet(cited, article.outlet.name):
             return _origin_key(cited, articles)
     return _origin_key(own, articles)
 
@@ -235,7 +227,7 @@ def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles:
 def _origin_key(name: str, articles: Mapping[str, Article]) -> str:
     """One key per outlet, whether it is named in full or by a short form."""
     for a in articles.values():
-        if _same_outlet(name, a.outlet.name):
+        if same_outlet(name, a.outlet.name):
             return a.outlet.name.casefold()
     return name.casefold()
 

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from typing import Iterator
 
-from storylens.model import Article, ClaimRef, Fact, Report, StoryReport
+from storylens.model import Article, ClaimRef, Fact, FramingNote, Omission, Report, StoryReport
 
 __all__ = [
     "skip_reasons",
@@ -27,6 +27,10 @@ __all__ = [
     "format_when",
     "articles_by_id",
     "plural",
+    "omissions_by_outlet",
+    "distinctive_by_outlet",
+    "count_line",
+    "OMISSIONS_SHOWN",
 ]
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,34 @@ def story_claims(sr: StoryReport) -> Iterator[ClaimRef]:
         yield from conflict.claims
     for entry in sr.timeline:
         yield from entry.claims
+
+
+# Omissions listed per outlet in Markdown and HTML before the rest are folded away: a long story
+# has dozens of one-outlet facts, and the best supported omissions come first.
+OMISSIONS_SHOWN = 10
+
+
+def omissions_by_outlet(sr: StoryReport) -> dict[str, list[Omission]]:
+    """The story's omissions grouped by outlet (story outlet order, ranking kept)."""
+    out: dict[str, list[Omission]] = {}
+    for om in sr.omissions:
+        out.setdefault(om.outlet, []).append(om)
+    order = {o: k for k, o in enumerate(sr.outlets)}
+    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def distinctive_by_outlet(sr: StoryReport) -> dict[str, list[FramingNote]]:
+    """Distinctive-term notes grouped by outlet, highest score first."""
+    out: dict[str, list[FramingNote]] = {}
+    for note in sr.framing:
+        if note.kind == "distinctive" and note.outlet:
+            out.setdefault(note.outlet, []).append(note)
+    return {o: sorted(ns, key=lambda n: -(n.score or 0.0)) for o, ns in out.items()}
+
+
+def count_line(counts: "dict[str, int] | None", sep: str = " · ") -> str:
+    """``"anonymous 9 · person 3"`` from a name -> count map ('' when empty)."""
+    return sep.join(f"{name} {n}" for name, n in (counts or {}).items())
 
 
 def format_when(value: datetime | None, *, date_only: bool = False) -> str:

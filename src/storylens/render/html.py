@@ -19,8 +19,12 @@ import jinja2
 from storylens._version import __version__
 from storylens.model import Article, Report, Span, StoryReport
 from storylens.render import (
+    OMISSIONS_SHOWN,
     STATUS_SYMBOLS,
     articles_by_id,
+    count_line,
+    distinctive_by_outlet,
+    omissions_by_outlet,
     fact_status,
     format_when,
     plural,
@@ -92,7 +96,7 @@ def evidence_spans(sr: StoryReport) -> dict[str, set[Span]]:
     """Every span a story links to, by article id.
 
     Claims (of facts, conflicts and the timeline), quotes and their speakers, sources, and the
-    ``Span`` values of framing notes that name their ``article_id``.
+    uses of framing notes (the words they point at).
     """
     out: dict[str, set[Span]] = {}
     for ref in story_claims(sr):
@@ -103,9 +107,8 @@ def evidence_spans(sr: StoryReport) -> dict[str, set[Span]]:
     for article_id, sources in sr.sources.items():
         out.setdefault(article_id, set()).update(s.span for s in sources)
     for note in sr.framing:
-        article_id = note.get("article_id")
-        if isinstance(article_id, str):
-            out.setdefault(article_id, set()).update(v for v in note.values() if isinstance(v, Span))
+        for use in note.uses:
+            out.setdefault(use.article_id, set()).add(use.span)
     return out
 
 
@@ -127,6 +130,7 @@ def _environment() -> jinja2.Environment:
         status_of=fact_status,
         symbols=STATUS_SYMBOLS,
         is_span=lambda value: isinstance(value, Span),
+        count_line=count_line,
     )
     return env
 
@@ -158,6 +162,12 @@ def _story_view(sr: StoryReport) -> dict[str, object]:
         "outlet_of": outlet_of,
         "single": single_outlet_facts(sr),
         "sources_by_outlet": sources_by_outlet,
+        "facts_by_id": {f.id: f for f in sr.facts},
+        "omissions": omissions_by_outlet(sr),
+        "omissions_shown": OMISSIONS_SHOWN,
+        "naming": [n for n in sr.framing if n.kind == "naming"],
+        "distinctive": distinctive_by_outlet(sr),
+        "entity_names": {e.id: e.name for e in sr.entities},
         "n_quotes": sum(len(q) for q in sr.quotes.values()),
         "n_sources": sum(len(s) for s in sr.sources.values()),
     }

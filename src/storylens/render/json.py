@@ -19,14 +19,16 @@ from storylens.model import (
     Conflict,
     Entity,
     Fact,
+    FramingNote,
     Mention,
+    Omission,
     Quote,
     Report,
     SourceRef,
+    SourcingProfile,
     Span,
     StoryReport,
     TimelineEntry,
-    to_dict,
 )
 
 __all__ = ["SCHEMA_PATH", "load_schema", "report_to_dict", "render_json"]
@@ -154,6 +156,35 @@ def _timeline(entry: TimelineEntry) -> dict[str, Any]:
     }
 
 
+def _framing(note: FramingNote) -> dict[str, Any]:
+    return {
+        "kind": note.kind,
+        "detail": note.detail,
+        "outlet": note.outlet,
+        "term": note.term,
+        "fact_id": note.fact_id,
+        "entity_id": note.entity_id,
+        "score": note.score,
+        "uses": [_claim(u) for u in note.uses],
+    }
+
+
+def _profile(p: SourcingProfile) -> dict[str, Any]:
+    return {
+        "outlet": p.outlet,
+        "named": p.named,
+        "unnamed": p.unnamed,
+        "by_kind": dict(p.by_kind),
+        "officials_by_affiliation": dict(p.officials_by_affiliation),
+        "outlets_cited": dict(p.outlets_cited),
+        "quoted": dict(p.quoted),
+    }
+
+
+def _omission(o: Omission) -> dict[str, Any]:
+    return {"outlet": o.outlet, "fact_id": o.fact_id, "support": o.support, "reporters": list(o.reporters)}
+
+
 def _entities(entities: tuple[Entity, ...], mentions: Mapping[str, tuple[Mention, ...]]) -> list[dict[str, Any]]:
     by_entity: dict[str, list[dict[str, Any]]] = {e.id: [] for e in entities}
     for article_id, article_mentions in mentions.items():
@@ -192,8 +223,9 @@ def _story(sr: StoryReport, with_text: bool) -> dict[str, Any]:
         "sources": [_source(aid, s) for aid, ss in sr.sources.items() for s in ss],
         "timeline": [_timeline(t) for t in sr.timeline],
         "entities": _entities(sr.entities, sr.mentions),
-        # Framing notes are owned by compare/framing.py; their shape is passed through as is.
-        "framing": [to_dict(dict(f)) for f in sr.framing],
+        "framing": [_framing(f) for f in sr.framing],
+        "profiles": [_profile(p) for p in sr.profiles],
+        "omissions": [_omission(o) for o in sr.omissions],
     }
 
 

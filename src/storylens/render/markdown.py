@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from storylens._version import __version__
 from storylens.model import ClaimRef, Report, SourceRef, Span, StoryReport
 from storylens.render import (
+    OMISSIONS_SHOWN,
     STATUS_SYMBOLS,
     articles_by_id,
+    count_line,
+    distinctive_by_outlet,
+    omissions_by_outlet,
     fact_status,
     format_when,
     plural,
@@ -187,24 +191,75 @@ def _timeline(sr: StoryReport) -> list[str]:
     return lines
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, Span):
-        return f"[{value.start}:{value.end}]"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_scalar(v) for v in value)
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {_scalar(v)}" for k, v in value.items())
-    return str(value)
+def _use_cell(ref: ClaimRef) -> str:
+    return f"“{md_cell(ref.text)}” ({md_cell(ref.outlet)}, {_ref(ref.article_id, ref.span)})"
 
 
-def _framing(sr: StoryReport) -> list[str]:
+def _omissions(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
+    grouped = omissions_by_outlet(sr)
+    if not grouped:
+        return []
+    texts = {f.id: f.text for f in sr.facts}
+    lines = ["### Omissions", "", "Facts other outlets reported that this outlet does not mention, best supported first.", ""]
+    for outlet, oms in grouped.items():
+        lines += [f"**{md_inline(outlet)}** is silent on {plural(len(oms), 'fact')} others reported", ""]
+        for k, om in enumerate(oms[:OMISSIONS_SHOWN], 1):
+            fact = f"[F{numbers[om.fact_id]}](#fact-{om.fact_id}) " if om.fact_id in numbers else f"`{om.fact_id}` "
+            lines.append(
+                f"{k}. {fact}{md_inline(texts.get(om.fact_id, ''))} — reported by "
+                f"{md_inline(', '.join(om.reporters))}; support {om.support}"
+            )
+        if len(oms) > OMISSIONS_SHOWN:
+            lines.append(f"\n_… and {len(oms) - OMISSIONS_SHOWN} more (all in the JSON report)._")
+        lines.append("")
+    return lines
+
+
+def _framing(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
     if not sr.framing:
         return []
-    # The shape of framing notes belongs to compare/framing.py; show them field by field.
+    names = {e.id: e.name for e in sr.entities}
     lines = ["### Framing", ""]
-    for note in sr.framing:
-        lines.append("- " + "; ".join(f"{md_inline(str(k))}: {md_inline(_scalar(v))}" for k, v in note.items()))
-    lines.append("")
+    naming = [n for n in sr.framing if n.kind == "naming"]
+    if naming:
+        rows = []
+        for n in naming:
+            if n.fact_id in numbers:
+                about = f"[F{numbers[n.fact_id]}](#fact-{n.fact_id})"
+            else:
+                about = md_cell(names.get(n.entity_id or "", n.entity_id or ""))
+            rows.append([about, " / ".join(_use_cell(u) for u in n.uses), md_cell(n.detail)])
+        lines += ["**Naming**: the same action, thing or entity in different words.", ""]
+        lines += _table(["About", "Words, by outlet", "Note"], rows)
+        lines.append("")
+    distinctive = distinctive_by_outlet(sr)
+    if distinctive:
+        lines += ["**Distinctive terms** per outlet (weighted log-odds, story as prior; z-score, uses):", ""]
+        for outlet, notes in distinctive.items():
+            terms = ", ".join(
+                f"{md_inline(n.term or '')} (z {n.score or 0:.2f}, {len(n.uses)}×, first at "
+                f"{_ref(n.uses[0].article_id, n.uses[0].span)})"
+                for n in notes
+            )
+            lines.append(f"- **{md_inline(outlet)}**: {terms}")
+        lines.append("")
+    return lines
+
+
+def _profiles(sr: StoryReport) -> list[str]:
+    if not sr.profiles:
+        return []
+    lines = ["### Sourcing profiles", ""]
+    for p in sr.profiles:
+        rows = [
+            ["Named sources", str(p.named)],
+            ["Unnamed sources", str(p.unnamed)],
+            ["By kind", md_cell(count_line(p.by_kind))],
+            ["Anonymous officials by affiliation", md_cell(count_line(p.officials_by_affiliation))],
+            ["Outlets cited", md_cell(count_line(p.outlets_cited))],
+            ["Quoted", md_cell(count_line(p.quoted))],
+        ]
+        lines += [f"**{md_inline(p.outlet)}**", "", *_table(["", "Count"], rows), ""]
     return lines
 
 
@@ -227,7 +282,9 @@ def _story(index: int, sr: StoryReport) -> list[str]:
         *_quotes(sr),
         *_sources(sr),
         *_timeline(sr),
-        *_framing(sr),
+        *_omissions(sr, numbers),
+        *_framing(sr, numbers),
+        *_profiles(sr),
     ]
     return lines
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens.model import Report, StoryReport
-from storylens.render import fact_status, format_when, plural
+from storylens.render import fact_status, format_when, omissions_by_outlet, plural
 
 __all__ = ["render_text", "TERMINAL_SYMBOLS"]
 
@@ -27,6 +27,10 @@ TERMINAL_SYMBOLS: dict[str, tuple[str, str]] = {
 
 # Long enough to tell facts apart, short enough to leave room for 5-6 outlet columns at 120 chars.
 _FACT_CHARS = 70
+# The terminal is an overview: the best supported omissions and the first naming differences;
+# the Markdown, HTML and JSON reports have them all.
+_OMISSIONS_NAMED = 3
+_NAMING_SHOWN = 3
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -103,6 +107,24 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
             side.append(f": “{_truncate(ref.text, 90)}” ")
             side.append(f"[{ref.span.start}:{ref.span.end}]", style="dim")
             console.print(side)
+
+    for outlet, oms in omissions_by_outlet(sr).items():
+        line = Text("  omits ", style="dim")
+        line.append(f"[{codes.get(outlet, outlet)}] ", style="bold")
+        line.append(f"{plural(len(oms), 'fact')} others reported")
+        best = [f"F{numbers[o.fact_id]} (support {o.support})" for o in oms[:_OMISSIONS_NAMED] if o.fact_id in numbers]
+        if best:
+            line.append(", most supported: " + ", ".join(best), style="dim")
+        console.print(line)
+    for note in [n for n in sr.framing if n.kind == "naming"][:_NAMING_SHOWN]:
+        line = Text("≈ ", style="bold magenta")
+        words: dict[str, dict[str, None]] = {}
+        for u in note.uses:
+            words.setdefault(u.text, {})[codes.get(u.outlet, u.outlet)] = None
+        line.append(" / ".join(f"“{w}” ({', '.join(cs)})" for w, cs in words.items()))
+        if note.fact_id in numbers:
+            line.append(f" F{numbers[note.fact_id]}", style="dim")
+        console.print(line)
 
     n_quotes = sum(len(q) for q in sr.quotes.values())
     n_sources = sum(len(s) for s in sr.sources.values())

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from storylens.compare.omissions import find_omissions
+from storylens.model import Fact, Omission
+
+A, B, C, D = "Alpha Times", "Beta Radio", "Gamma Post", "Delta Wire"
+
+
+def fact(fid: str, support: int, **status: str) -> Fact:
+    names = {"a": A, "b": B, "c": C, "d": D}
+    return Fact(fid, f"fact {fid}", (), {names[k]: v for k, v in status.items()}, support)
+
+
+FACTS = (
+    fact("f1", 3, a="reported", b="reported", c="reported", d="reported"),
+    fact("f2", 1, a="reported", b="silent", c="silent", d="silent"),
+    fact("f3", 2, a="reported", b="hedged", c="silent", d="silent"),
+    fact("f4", 2, a="silent", b="reported", c="reported", d="reported"),
+    fact("f5", 0, a="contradicted", b="contradicted", c="silent", d="silent"),
+    fact("f6", 2, a="reported", c="reported"),  # b and d absent from status: silent
+    fact("f7", 1, a="silent", b="contradicted", c="silent", d="reported"),
+)
+
+
+@pytest.mark.parametrize(
+    "outlet,expected",
+    [
+        # ranked by support, then number of reporters, then fact order
+        (A, [("f4", 2, (B, C, D)), ("f7", 1, (D,))]),
+        (B, [("f6", 2, (A, C)), ("f2", 1, (A,))]),
+        # f3 was hedged by B: a hedged report still counts; f5 has no reporter at all
+        (C, [("f3", 2, (A, B)), ("f2", 1, (A,)), ("f7", 1, (D,))]),
+        (D, [("f3", 2, (A, B)), ("f6", 2, (A, C)), ("f2", 1, (A,))]),
+    ],
+)
+def test_omissions_per_outlet(outlet, expected):
+    got = [(o.fact_id, o.support, o.reporters) for o in find_omissions(FACTS, [A, B, C, D]) if o.outlet == outlet]
+    assert got == expected
+
+
+def test_outlets_come_in_the_given_order_and_contradiction_is_not_omission():
+    oms = find_omissions(FACTS, [D, A])
+    assert [o.outlet for o in oms] == [D, D, D, A, A]
+    # A contradicted f5 and B contradicted f7: neither is an omission by them
+    assert not any(o.fact_id == "f5" for o in oms)
+    # reporters follow the given outlet order; outlets not given come after
+    assert oms[0] == Omission(D, "f3", 2, (A, B))
+
+
+@pytest.mark.parametrize("facts,outlets", [((), [A, B]), (FACTS, []), ((FACTS[0],), [A, B, C, D])])
+def test_nothing_to_omit(facts, outlets):
+    assert find_omissions(facts, outlets) == ()
