@@ -320,7 +320,7 @@ def _span_findings(
             else:
                 yield from _span_findings(value, article_id, ids)
     elif isinstance(obj, Mapping):
-        # framing notes are plain dicts at the edge; quotes, sources, mentions are keyed by article id
+        # quotes, sources and mentions are mappings keyed by article id
         article_id = obj.get("article_id", article_id)
         span, text = obj.get("span"), obj.get("text")
         if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(v, int) for v in span):
