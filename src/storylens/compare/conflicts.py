@@ -217,10 +217,10 @@ def _negation_conflicts(
     else:
         against = frozenset(neg_out if len(neg_out) < len(pos_out) else pos_out)
     refs = tuple(claim_ref(c, articles[c.article_id]) for c in pos + neg)
-    detail = (
-        f"{', '.join(sorted(pos_out))} state it; {', '.join(sorted(neg_out))} state the opposite: "
-        f"“{pos[0].text}” vs “{neg[0].text}”"
-    )
+    def says(outlets: set[str]) -> str:
+        return ", ".join(sorted(outlets)) + (" says" if len(outlets) == 1 else " say")
+
+    detail = f"{says(pos_out)} it did; {says(neg_out)} it did not: “{pos[0].text}” vs “{neg[0].text}”"
     return [(Conflict(_conflict_id("negation", refs), "negation", fid, detail, refs), against)]
 
 
