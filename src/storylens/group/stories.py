@@ -103,6 +103,9 @@ def _entity_features(analysis: ArticleAnalysis) -> list[str]:
     return features
 
 
+PSEUDO_DOCS = 10
+
+
 def _tfidf(docs: Sequence[list[str]]) -> sparse.csr_matrix:
     """Rows: sublinear tf x smooth idf, L2-normalised (empty documents stay zero rows)."""
     vocab: dict[str, int] = {}
@@ -118,7 +121,12 @@ def _tfidf(docs: Sequence[list[str]]) -> sparse.csr_matrix:
         (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), max(1, len(vocab)))
     )
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+    # The run is the only corpus there is, and a small run makes a poor one: among three articles
+    # on one event the words they share are exactly the ones its idf discounts. PSEUDO_DOCS
+    # documents that contain none of the words are added to the count, so a small run weighs
+    # terms nearly by tf while a large run keeps its own idf (calibrated with bench/grouping.py on
+    # BASIL, run as 150 articles at once and as 50 separate triplets).
+    idf = np.log((1.0 + len(docs) + PSEUDO_DOCS) / (1.0 + df)) + 1.0
     matrix = matrix @ sparse.diags(idf)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0.0] = 1.0
