@@ -124,7 +124,7 @@ def test_no_date_conflict(claims):
 
 
 def _claim(aid, negated=False, hedges=()):
-    text = "the ferry ran aground"
+    text = "the ferry did not run aground" if negated else "the ferry ran aground"
     return Claim(f"{aid}:0", aid, Span(0, len(text)), text, negated=negated, hedges=hedges)
 
 
@@ -153,4 +153,29 @@ def test_a_paraphrase_with_lexical_negation_is_not_a_negation_conflict():
     b = "Jerusalem is not sharing with Washington its plans to respond to the missile offensive."
     arts = {"a": Article(id="a", outlet=Outlet("A"), text=a), "b": Article(id="b", outlet=Outlet("B"), text=b)}
     claims = [Claim("a:0", "a", Span(0, len(a)), a), Claim("b:0", "b", Span(0, len(b)), b, negated=True)]
+    assert find_conflicts([[0, 1]], claims, arts, {})[0] == ()
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # the same quote, its "not" parsed at different depths by the parser
+        ("Weiner replied, \"You know I'm not going to talk about this anymore.\"",
+         "\"I'm not going to talk about this anymore,\" Weiner told reporters."),
+        ("We cannot agree to prioritize any matters above funding the government.",
+         "\"We cannot agree to prioritize any matters above funding the government,\" they wrote."),
+    ],
+)
+def test_same_polarity_in_different_wrappings_is_no_conflict(a, b):
+    arts = {"a": Article(id="a", outlet=Outlet("A"), text=a), "b": Article(id="b", outlet=Outlet("B"), text=b)}
+    claims = [Claim("a:0", "a", Span(0, len(a)), a, negated=True), Claim("b:0", "b", Span(0, len(b)), b)]
+    assert find_conflicts([[0, 1]], claims, arts, {})[0] == ()
+
+
+def test_dates_of_different_statements_in_one_fact_are_no_conflict():
+    arts = _arts("a", "b")
+    claims = [
+        _dated("a", 9, text="the attacks on the towers shocked the nation"),
+        _dated("b", 16, text="the council votes on the mosque plan"),
+    ]
     assert find_conflicts([[0, 1]], claims, arts, {})[0] == ()
