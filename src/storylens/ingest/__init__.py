@@ -15,7 +15,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 from storylens.model import Article, Outlet, Skipped, Span, text_id
 from storylens.settings import Settings
@@ -338,14 +338,19 @@ def _read_file(
     yield from _guard(source, lambda: iter([reader(path, settings)]))
 
 
-def _head(path: Path) -> bytes:
+def open_input(path: Path) -> BinaryIO:
+    """The file opened for binary reading, or :class:`InputNotFound` with the reason."""
     try:
-        with path.open("rb") as fh:
-            return fh.read(4096)
+        return path.open("rb")
     except FileNotFoundError as exc:
         raise InputNotFound("no such file or folder") from exc
     except OSError as exc:
         raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+
+
+def _head(path: Path) -> bytes:
+    with open_input(path) as fh:
+        return fh.read(4096)
 
 
 def _read_stdin(stream: TextIO, settings: Settings) -> Iterator[Article | Skipped]:

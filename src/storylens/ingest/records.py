@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from storylens.ingest import (
+    open_input,
     BadFrontMatter,
     BadRecord,
     EncodingProblem,
@@ -231,14 +232,7 @@ def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -
 
 def read_records_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
     """Articles of a JSONL file, streamed line by line (``settings.max_bytes`` applies per record)."""
-    from storylens.ingest import InputNotFound
-
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError as exc:
-        raise InputNotFound("no such file or folder") from exc
-    except OSError as exc:
-        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    fh = open_input(path)
     with fh:
         head = fh.read(8192)
         check_not_binary(head)
@@ -275,15 +269,8 @@ def read_csv_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]
     ``Skipped(f"{path}:{line}", reason)`` with the line the row starts on, and reading goes on.
     A header without a text column (after mapping) fails the whole file with one reason.
     """
-    from storylens.ingest import InputNotFound
-
     field_map = parse_field_map(settings.field_map)
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError as exc:
-        raise InputNotFound("no such file or folder") from exc
-    except OSError as exc:
-        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    fh = open_input(path)
     with fh:
         head = fh.read(65536)
         check_not_binary(head)

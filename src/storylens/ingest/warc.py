@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 from urllib.parse import urlsplit
 
-from storylens.ingest import IngestError, InputNotFound, TooLarge, file_suffix
+from storylens.ingest import IngestError, TooLarge, file_suffix, open_input
 from storylens.model import Article, Skipped
 from storylens.settings import Settings
 
@@ -128,12 +128,7 @@ def read_warc(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
     Yields a :class:`Skipped` for each page that is too large, has no article text or is damaged;
     an archive with no page at all gives one :class:`Skipped` saying what it held.
     """
-    try:
-        fh = path.open("rb")
-    except FileNotFoundError as exc:
-        raise InputNotFound("no such file or folder") from exc
-    except OSError as exc:
-        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    fh = open_input(path)
     with fh:
         gzipped = fh.read(3) == _GZIP_MAGIC
         fh.seek(0)
