@@ -369,3 +369,10 @@ def test_planted_date_and_negation_conflicts(ferry, kind, bc, hfm):
     assert any(hfm in r.text for r in c.claims if r.outlet == HFM)
     fact = next(f for f in ferry.facts if f.id == c.fact_id)
     assert fact.status[BC] == fact.status[HFM] == "contradicted"
+
+
+def test_facts_show_which_reports_they_rest_on(ferry):
+    stood_down = _one_fact(ferry, {BC: "has been stood down", HFM: "has been stood down"})
+    assert stood_down.rests_on == (BC,)
+    grounding = next(f for f in ferry.facts if all(s == "reported" for s in f.status.values()))
+    assert set(grounding.rests_on) == {BC, CPA, HFM}  # the copy rests on the wire story

@@ -276,6 +276,7 @@ class Fact:
     status: Mapping[str, FactStatus]
     independent_support: int
     first_reported: str | None = None  # outlet name, when publication times are known
+    rests_on: tuple[str, ...] = ()  # the original reports behind it: outlets, or outlets they cite
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ def test_build_facts_status_support_and_first_report():
     }
     # wire + its copy count once, the hedged outlet once, the two WSJ citers once: 3 origins
     assert fact.independent_support == 3
+    assert fact.rests_on == ("Hedger", "Wall Street Journal", "Wire")
     assert fact.first_reported == "Wire"
     assert {r.article_id for r in fact.claims} == {"w", "c", "h", "j1", "j2"}
 

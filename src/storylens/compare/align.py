@@ -203,12 +203,6 @@ def claim_ref(claim: Claim, article: Article) -> ClaimRef:
     return ClaimRef(claim.article_id, article.outlet.name, claim.span, claim.text, claim.id)
 
 
-@dataclass(frozen=True, slots=True)
-class _Support:
-    outlet: str
-    origin: str
-
-
 def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles: Mapping[str, Article]) -> str:
     """What a claim rests on: the outlet it cites, else the outlet of the original it copies.
 
@@ -225,11 +219,11 @@ def _origin(claim: Claim, article: Article, copies: Mapping[str, str], articles:
 
 
 def _origin_key(name: str, articles: Mapping[str, Article]) -> str:
-    """One key per outlet, whether it is named in full or by a short form."""
+    """One name per outlet, whether it is named in full or by a short form."""
     for a in articles.values():
         if same_outlet(name, a.outlet.name):
-            return a.outlet.name.casefold()
-    return name.casefold()
+            return a.outlet.name
+    return name
 
 
 def fact_id(group_claims: Sequence[Claim]) -> str:
@@ -285,7 +279,10 @@ def build_facts(
             else:
                 status[o] = "reported"
         supporting = [c for c in gc if status[articles[c.article_id].outlet.name] in ("reported", "hedged")]
-        origins = {_origin(c, articles[c.article_id], copies, articles) for c in supporting}
+        origins: dict[str, str] = {}
+        for c in supporting:
+            name = _origin(c, articles[c.article_id], copies, articles)
+            origins.setdefault(name.casefold(), name)
         dated = [(articles[c.article_id].published, articles[c.article_id].outlet.name) for c in supporting]
         known = [d for d in dated if d[0] is not None]
         first = min(known, key=lambda d: d[0])[1] if known and len(known) == len(dated) else None
@@ -297,6 +294,7 @@ def build_facts(
             status=status,
             independent_support=len(origins),
             first_reported=first,
+            rests_on=tuple(sorted(origins.values(), key=str.casefold)),
         )
         first_pos = min((order[c.article_id], c.span.start) for c in gc)
         n_outlets = sum(1 for s in status.values() if s != "silent")

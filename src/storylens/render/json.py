@@ -93,6 +93,7 @@ def _fact(fact: Fact, outlets: tuple[str, ...]) -> dict[str, Any]:
         "claims": [_claim(c) for c in fact.claims],
         "status": status,
         "independent_support": fact.independent_support,
+        "rests_on": list(fact.rests_on),
         "first_reported": fact.first_reported,
     }
 

@@ -108,6 +108,8 @@ def _matrix(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
         lines.append(f'<a id="fact-{fact.id}"></a>**F{numbers[fact.id]}** {md_inline(fact.text)}')
         lines.append("")
         lines += [f"- {_claim_line(c)}" for c in fact.claims] or ["- _no evidence_"]
+        if fact.rests_on:
+            lines.append(f"- rests on: {md_inline(', '.join(fact.rests_on))}")
         lines.append("")
     return lines
 
