@@ -136,6 +136,7 @@ class Entity:
     name: str
     kind: str
     aliases: tuple[str, ...] = ()
+    stands_for: str | None = None  # a metonym's referent: Washington -> United States (kept distinct)
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,3 +103,14 @@ def test_find_mentions_cuts_possessives_and_titles(nlp):
     assert "Defence" not in texts
     assert any(t.endswith("Gallant") for t in texts)
     assert "United States" in texts
+
+
+def test_metonyms_stay_distinct_but_are_linked():
+    entities, linked = link_entities(
+        {"a": [_m("Washington", "GPE"), _m("United States", "GPE")], "b": [_m("Jerusalem", "GPE"), _m("Gaza", "GPE")]}
+    )
+    by_name = {e.name: e for e in entities}
+    assert by_name["Washington"].stands_for == "United States"
+    assert by_name["Washington"].id != by_name["United States"].id
+    assert by_name["Jerusalem"].stands_for == "Israel"
+    assert by_name["Gaza"].stands_for is None and by_name["United States"].stands_for is None

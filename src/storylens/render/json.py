@@ -204,6 +204,7 @@ def _entities(entities: tuple[Entity, ...], mentions: Mapping[str, tuple[Mention
             "name": e.name,
             "kind": e.kind,
             "aliases": list(e.aliases),
+            "stands_for": e.stands_for,
             "mentions": by_entity[e.id],
         }
         for e in entities

@@ -10,8 +10,9 @@ country aliases (U.S. / US / United States / America), a surname alone to the on
 ends with it ("Gallant" → "Yoav Gallant"), an initialism to its expansion when both occur ("WSJ" →
 "Wall Street Journal"), and transliteration variants of a full name whose first names agree and
 whose surnames sound alike ("Ismail Heniyye" / "Ismail Haniyeh"). The kind of an entity is the
-majority label of its fullest name's mentions, with PERSON winning ties because the small model often tags a
-person in the possessive as ORG. Metonyms (Washington, Jerusalem, the Pentagon) stay distinct.
+majority label of its fullest name's mentions, with PERSON winning ties because the small model
+often tags a person in the possessive as ORG. Metonyms (Washington, Jerusalem, the Pentagon) stay
+distinct entities, linked to what they may stand for (``Entity.stands_for``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from storylens.model import Entity, Mention, Span, text_id
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["find_mentions", "link_entities", "canonical_key", "ENTITY_LABELS"]
+__all__ = ["find_mentions", "link_entities", "canonical_key", "ENTITY_LABELS", "METONYMS"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,44 @@ _ALIASES: dict[str, str] = {
 }
 
 _ALIAS_NAMES: dict[str, str] = {v.casefold(): v for v in _ALIASES.values()}
+
+
+# Places and buildings that news uses for a government or institution ("Washington warned",
+# "Jerusalem has vowed"). They stay entities of their own — the city is also just a city — and
+# are linked to what they may stand for. A table of facts, extended as real inputs show more.
+METONYMS: dict[str, str] = {
+    "washington": "United States",
+    "white house": "United States",
+    "pentagon": "United States",
+    "capitol hill": "United States",
+    "jerusalem": "Israel",
+    "tel aviv": "Israel",
+    "tehran": "Iran",
+    "moscow": "Russia",
+    "kremlin": "Russia",
+    "beijing": "China",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "london": "United Kingdom",
+    "downing street": "United Kingdom",
+    "whitehall": "United Kingdom",
+    "paris": "France",
+    "elysee": "France",
+    "berlin": "Germany",
+    "brussels": "European Union",
+    "ankara": "Turkey",
+    "riyadh": "Saudi Arabia",
+    "cairo": "Egypt",
+    "damascus": "Syria",
+    "beirut": "Lebanon",
+    "tokyo": "Japan",
+    "seoul": "South Korea",
+    "pyongyang": "North Korea",
+    "new delhi": "India",
+    "islamabad": "Pakistan",
+    "ottawa": "Canada",
+    "canberra": "Australia",
+}
 
 
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -241,7 +280,7 @@ def link_entities(
         kind = kind_of(root)
         eid = "e" + text_id(f"{kind}|{canonical_key(name)}", 10)
         aliases = tuple(sorted({s for s in surface_counts if s != name}))
-        entities.append(Entity(eid, name, kind, aliases))
+        entities.append(Entity(eid, name, kind, aliases, METONYMS.get(canonical_key(name))))
         counts[eid] = surface_counts.total()
         for k in members:
             key_to_id[k] = eid
