@@ -144,3 +144,25 @@ def test_folder_walk_ignores_readme_and_license_but_reads_them_when_named(tmp_pa
     assert [a.origin.rsplit("/", 1)[-1] for a in walked] == ["story.txt"]
     named = [x for x in read_inputs([str(tmp_path / "README.md")], Settings()) if isinstance(x, Article)]
     assert len(named) == 1
+
+
+def test_undated_article_gets_only_a_lower_bound_from_its_text(tmp_path):
+    from storylens.ingest import read_inputs
+    from storylens.model import Article
+    from storylens.settings import Settings
+
+    body = (
+        "The Mell bridge closed on March 9, 2026 after inspectors found cracks in two bearings. "
+        "Engineers said on Tuesday that repairs would take three weeks and cost the county dearly. "
+    ) * 2
+    (tmp_path / "bridge.txt").write_text("Bridge closed\n\n" + body, encoding="utf-8")
+    (article,) = [x for x in read_inputs([str(tmp_path)], Settings()) if isinstance(x, Article)]
+    assert article.published is None
+    assert article.meta["published_earliest"] == "2026-03-09"
+    assert "March 9, 2026" in article.meta["published_earliest_how"]
+    # a date given by the user wins and no bound is recorded
+    from datetime import datetime
+
+    user = Settings(published=datetime(2026, 3, 11))
+    (given,) = [x for x in read_inputs([str(tmp_path)], user) if isinstance(x, Article)]
+    assert given.published_how == "user" and "published_earliest" not in given.meta

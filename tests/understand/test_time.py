@@ -195,3 +195,24 @@ def test_weekday_followed_by_a_date_is_one_expression(text, expected_text, value
     (ref,) = refs
     assert ref.text == expected_text and ref.value == value
     assert text[ref.span.start : ref.span.end] == ref.text
+
+
+@pytest.mark.parametrize(
+    "text, earliest",
+    [
+        ("The ferry ran aground on March 9, 2026. Crews worked through the night.", "2026-03-09"),
+        # the later date is in a future clause: it says nothing about when the article appeared
+        ("It sank on 2 May 2025. A hearing is scheduled for June 30, 2025.", "2025-05-02"),
+        ("On Oct. 1, missiles were fired. The call is expected on Wednesday.", None),  # no year written
+        ("Nothing dated happens here at all.", None),
+    ],
+)
+def test_infer_published_earliest(text, earliest):
+    from storylens.understand.time import infer_published_earliest
+
+    when, how = infer_published_earliest(text)
+    if earliest is None:
+        assert (when, how) == (None, None)
+    else:
+        assert when.date().isoformat() == earliest
+        assert earliest in how

@@ -167,10 +167,23 @@ def make_article(
 
 
 def with_default_published(article: Article, settings: Settings) -> Article:
-    """``article`` with ``settings.published`` as its time (``published_how="user"``) if it has none."""
-    if article.published is not None or settings.published is None:
+    """``article`` with ``settings.published`` as its time (``published_how="user"``) if it has none.
+
+    With neither, the earliest possible publication day is inferred from the dates the text
+    reports as past, and kept in ``meta`` (``published_earliest`` and ``published_earliest_how``);
+    ``published`` stays None, so nothing downstream treats the bound as the date.
+    """
+    if article.published is not None:
         return article
-    return dataclasses.replace(article, published=settings.published, published_how="user")
+    if settings.published is not None:
+        return dataclasses.replace(article, published=settings.published, published_how="user")
+    from storylens.understand.time import infer_published_earliest
+
+    earliest, how = infer_published_earliest(article.text)
+    if earliest is None:
+        return article
+    meta = {**article.meta, "published_earliest": earliest.date().isoformat(), "published_earliest_how": how}
+    return dataclasses.replace(article, meta=meta)
 
 
 def check_length(body: str, settings: Settings) -> None:

@@ -44,7 +44,7 @@ from typing import Callable
 
 from storylens.model import Span, TimeRef
 
-__all__ = ["find_times"]
+__all__ = ["find_times", "infer_published_earliest"]
 
 log = logging.getLogger(__name__)
 
@@ -888,3 +888,30 @@ def _merge_weekday_dates(text: str, refs: tuple[TimeRef, ...]) -> tuple[TimeRef,
         else:
             out.append(ref)
     return tuple(out)
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def infer_published_earliest(text: str) -> tuple[datetime | None, str | None]:
+    """For an article that states no publication time: the earliest it can have been published.
+
+    An article reports past events, so the latest fully dated day (its year written out) that it
+    mentions outside a future-tense clause had begun before the article was published. Returns
+    that day's start and a sentence saying how it was found, or ``(None, None)`` when the text
+    fixes no such day. This is a lower bound only: no upper bound is inferred, no year is guessed,
+    and relative expressions stay unresolved.
+    """
+    best: TimeRef | None = None
+    for ref in find_times(text, None):
+        if ref.anchor != "absolute" or ref.type != "DATE" or ref.granularity != "day" or ref.start is None:
+            continue
+        end = _SENTENCE_END.search(text, ref.span.end)
+        after = text[ref.span.end : end.start() if end else len(text)]
+        if _FUTURE_CUE.search(_sentence_before(text, ref.span.start)) or _FUTURE_CUE.search(after):
+            continue
+        if best is None or ref.start > best.start:  # type: ignore[operator]
+            best = ref
+    if best is None:
+        return None, None
+    return best.start, f"the text reports “{best.text}” ({best.value}) as past, so it was published on or after that day"
