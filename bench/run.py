@@ -29,6 +29,9 @@ BENCHMARKS = {
     "grouping": "bench.grouping",
     "attribution": "bench.attribution",
     "quotes": "bench.quotes",
+    "infobias": "bench.infobias",
+    "nanco": "bench.nanco",
+    "stance": "bench.stance",
 }
 
 
