@@ -179,3 +179,49 @@ def test_dates_of_different_statements_in_one_fact_are_no_conflict():
         _dated("b", 16, text="the council votes on the mosque plan"),
     ]
     assert find_conflicts([[0, 1]], claims, arts, {})[0] == ()
+
+
+from storylens.model import Entity
+
+
+def _pair(text_a, text_b, **kw_b):
+    arts = {"a": Article(id="a", outlet=Outlet("A"), text=text_a), "b": Article(id="b", outlet=Outlet("B"), text=text_b)}
+    a = Claim("a:0", "a", Span(0, len(text_a)), text_a, entities=kw_b.pop("ents_a", ()), sources=kw_b.pop("src_a", ()))
+    b = Claim("b:0", "b", Span(0, len(text_b)), text_b, entities=kw_b.pop("ents_b", ()), sources=kw_b.pop("src_b", ()))
+    return arts, [a, b]
+
+
+PLACES = [Entity("e1", "Haifa", "GPE"), Entity("e2", "Tel Aviv", "GPE"), Entity("e3", "Mayor Ines Falk", "PERSON")]
+
+
+def test_same_statement_in_different_places():
+    arts, claims = _pair("A rocket hit a school in Haifa on Monday night.", "A rocket hit a school in Tel Aviv on Monday night.",
+                         ents_a=("e1",), ents_b=("e2",))
+    conflicts, against = find_conflicts([[0, 1]], claims, arts, {}, PLACES)
+    (c,) = conflicts
+    assert c.kind == "entity" and "Haifa" in c.detail and "Tel Aviv" in c.detail
+    assert against[c.fact_id] == frozenset({"A", "B"})
+
+
+@pytest.mark.parametrize(
+    "ents_a, ents_b, text_b",
+    [
+        (("e1",), ("e1", "e2"), "A rocket hit a school in Haifa and Tel Aviv on Monday night."),  # a place in common
+        (("e1",), ("e2",), "Officials in Tel Aviv condemned the strike and promised a response."),  # other statement
+        (("e1",), (), "A rocket hit a school on Monday night."),  # one side names no place
+    ],
+)
+def test_no_place_conflict(ents_a, ents_b, text_b):
+    arts, claims = _pair("A rocket hit a school in Haifa on Monday night.", text_b, ents_a=ents_a, ents_b=ents_b)
+    assert [c for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] if c.kind == "entity"] == []
+
+
+def test_same_statement_credited_to_different_people():
+    falk = SourceRef(Span(0, 1), "x", "person", name="Ines Falk", entity_id="e3")
+    dune = SourceRef(Span(0, 1), "x", "person", name="Leo Dune", entity_id="e4")
+    text = "The pier will reopen before the summer season, {} said."
+    arts, claims = _pair(text.format("the mayor"), text.format("the harbour master"), src_a=(falk,), src_b=(dune,))
+    (c,) = find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0]
+    assert c.kind == "attribution" and "Ines Falk" in c.detail and "Leo Dune" in c.detail
+    arts, claims = _pair(text.format("the mayor"), text.format("Falk"), src_a=(falk,), src_b=(falk,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] == ()

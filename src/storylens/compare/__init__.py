@@ -85,7 +85,7 @@ def compare_story(
         # a single article has nothing to align with: every claim is its own fact, no embedding
         sim = np.eye(len(claims), dtype=np.float32)
         groups = [[i] for i in range(len(claims))]
-    conflicts, contradicted = find_conflicts(groups, claims, articles, quotes)
+    conflicts, contradicted = find_conflicts(groups, claims, articles, quotes, entities)
     facts = build_facts(
         groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted
     )

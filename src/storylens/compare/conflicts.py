@@ -9,7 +9,9 @@
 - ``negation``: aligned claims of different outlets, one saying a thing happened and one that it
   did not (a denial is not compared: it is a statement about a statement).
 - ``attribution``: the same direct quote, word for word, is put in the mouths of different
-  speakers by different outlets.
+  speakers by different outlets; or the same statement is credited to different named people or
+  bodies.
+- ``entity``: the same statement located in different places (no place in common).
 
 A hedged and an unhedged version of the same statement are not a conflict: that is a difference
 in certainty, shown by the ``hedged`` status.
@@ -20,13 +22,14 @@ on a tie) is marked ``contradicted`` for that fact.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
-from storylens.model import Article, Claim, ClaimRef, Conflict, Quantity, Quote, TimeRef, text_id
+from storylens.model import Article, Claim, ClaimRef, Conflict, Entity, Quantity, Quote, TimeRef, text_id
 from storylens.compare.align import claim_ref, fact_id
 
 __all__ = ["find_conflicts", "interval", "compatible"]
@@ -304,13 +307,85 @@ def _speaker_key(q: Quote) -> str:
     return f"{s.kind}|{(s.name or '').casefold()}|{s.role or ''}|{s.affiliation or ''}"
 
 
+# Near-identical statements only: a place or a source that differs between two loosely aligned
+# sentences is usually a different statement, not a disagreement.
+SAME_STATEMENT = 0.5
+_PLACE_KINDS = frozenset({"GPE", "LOC", "FAC"})
+_NAMED_SOURCE_KINDS = frozenset({"person", "organization"})
+
+
+def _pairs_of_near_identical(gc: Sequence[Claim], articles: Mapping[str, Article]) -> list[tuple[Claim, Claim]]:
+    out = []
+    for i, a in enumerate(gc):
+        for b in gc[i + 1 :]:
+            if articles[a.article_id].outlet.name == articles[b.article_id].outlet.name:
+                continue
+            if _content_overlap(a.text, b.text) >= SAME_STATEMENT:
+                out.append((a, b))
+    return out
+
+
+def _place_conflicts(
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str, kinds: Mapping[str, str]
+) -> list[tuple[Conflict, frozenset[str]]]:
+    """The same statement located in different places ("in Haifa" / "in Tel Aviv")."""
+    for a, b in _pairs_of_near_identical(gc, articles):
+        pa = {e for e in a.entities if kinds.get(e) in _PLACE_KINDS}
+        pb = {e for e in b.entities if kinds.get(e) in _PLACE_KINDS}
+        if pa and pb and not (pa & pb):
+            refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
+            detail = (
+                f"different places for the same statement: {articles[a.article_id].outlet.name} names "
+                f"{_names(pa, kinds)}, {articles[b.article_id].outlet.name} names {_names(pb, kinds)}"
+            )
+            against = frozenset({articles[a.article_id].outlet.name, articles[b.article_id].outlet.name})
+            return [(Conflict(_conflict_id("entity", refs), "entity", fid, detail, refs), against)]
+    return []
+
+
+def _source_conflicts(
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str
+) -> list[tuple[Conflict, frozenset[str]]]:
+    """The same statement credited to different named people or bodies."""
+    for a, b in _pairs_of_near_identical(gc, articles):
+        sa = {(s.entity_id or (s.name or "").casefold()) for s in a.sources if s.kind in _NAMED_SOURCE_KINDS}
+        sb = {(s.entity_id or (s.name or "").casefold()) for s in b.sources if s.kind in _NAMED_SOURCE_KINDS}
+        sa.discard("")
+        sb.discard("")
+        if sa and sb and not (sa & sb):
+            who_a = ", ".join(sorted({s.name or s.text for s in a.sources if s.kind in _NAMED_SOURCE_KINDS}))
+            who_b = ", ".join(sorted({s.name or s.text for s in b.sources if s.kind in _NAMED_SOURCE_KINDS}))
+            refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
+            detail = (
+                f"the same statement is credited to different sources: {articles[a.article_id].outlet.name} "
+                f"to {who_a}, {articles[b.article_id].outlet.name} to {who_b}"
+            )
+            return [(Conflict(_conflict_id("attribution", refs), "attribution", fid, detail, refs), frozenset())]
+    return []
+
+
+def _names(ids: set[str], kinds: Mapping[str, str]) -> str:
+    # entity ids here; _with_names puts the entities' names in once the table is known
+    return ", ".join(f"{{{e}}}" for e in sorted(ids))
+
+
+def _with_names(detail: str, names: Mapping[str, str]) -> str:
+    return re.sub(r"\{(e[0-9a-f]+)\}", lambda m: names.get(m.group(1), m.group(1)), detail)
+
+
 def find_conflicts(
     groups: Sequence[Sequence[int]],
     claims: Sequence[Claim],
     articles: Mapping[str, Article],
     quotes: Mapping[str, Sequence[Quote]],
+    entities: Sequence[Entity] = (),
 ) -> tuple[tuple[Conflict, ...], dict[str, frozenset[str]]]:
-    """All conflicts of a story, and per fact id the outlets whose report is contradicted."""
+    """All conflicts of a story, and per fact id the outlets whose report is contradicted.
+
+    ``entities`` (the story's canonical entities) enable the place conflicts.
+    """
+    kinds = {e.id: e.kind for e in entities}
+    names = {e.id: e.name for e in entities}
     found: list[tuple[Conflict, frozenset[str]]] = []
     fact_of_claim: dict[str, str] = {}
     for g in groups:
@@ -322,7 +397,11 @@ def find_conflicts(
             found.extend(_number_conflicts(gc, articles, fid))
             found.extend(_date_conflicts(gc, articles, fid))
             found.extend(_negation_conflicts(gc, articles, fid))
+            if kinds:
+                found.extend(_place_conflicts(gc, articles, fid, kinds))
+            found.extend(_source_conflicts(gc, articles, fid))
     found.extend(_attribution_conflicts(quotes, claims, fact_of_claim, articles))
+    found = [(dataclasses.replace(c, detail=_with_names(c.detail, names)), a) for c, a in found]
     contradicted: dict[str, frozenset[str]] = defaultdict(frozenset)
     for conflict, against in found:
         contradicted[conflict.fact_id] = contradicted[conflict.fact_id] | against
