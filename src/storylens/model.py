@@ -43,6 +43,8 @@ __all__ = [
     "FramingNote",
     "SourcingProfile",
     "Omission",
+    "EventVersion",
+    "Event",
     "StoryReport",
     "Report",
     "to_dict",
@@ -342,6 +344,40 @@ class Omission:
 
 
 @dataclass(frozen=True, slots=True)
+class EventVersion:
+    """How one outlet tells an event: the words filling each role, as spans of its article."""
+
+    outlet: str
+    claim_id: str | None
+    actor: ClaimRef | None = None
+    action: ClaimRef | None = None
+    target: ClaimRef | None = None
+    time: ClaimRef | None = None
+    place: ClaimRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, when and where: one aligned fact told by several outlets.
+
+    The role values are the most common reading across outlets (canonical entity names where a
+    role names an entity, the verb's lemma for the action, the resolved date for the time);
+    ``differs`` names the roles the outlets fill differently; every outlet's words stay in
+    ``versions``.
+    """
+
+    id: str
+    fact_id: str
+    versions: tuple[EventVersion, ...]
+    actor: str | None = None
+    action: str | None = None
+    target: str | None = None
+    time: str | None = None
+    place: str | None = None
+    differs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StoryReport:
     story: Story
     articles: tuple[Article, ...]
@@ -355,6 +391,7 @@ class StoryReport:
     framing: tuple[FramingNote, ...] = ()
     profiles: tuple[SourcingProfile, ...] = ()
     omissions: tuple[Omission, ...] = ()  # per outlet, most supported first
+    events: tuple[Event, ...] = ()
 
     @property
     def outlets(self) -> tuple[str, ...]:

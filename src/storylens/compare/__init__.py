@@ -15,6 +15,7 @@ import numpy as np
 
 from storylens.compare.align import build_facts, claim_similarity, cluster_claims, merge_clause_facts
 from storylens.compare.conflicts import find_conflicts
+from storylens.compare.events import build_events
 from storylens.compare.framing import framing_notes
 from storylens.compare.omissions import find_omissions
 from storylens.compare.sourcing import sourcing_profiles
@@ -94,20 +95,22 @@ def compare_story(
         "story %s: %d articles, %d claims, %d facts, %d conflicts",
         story.id, len(articles), len(claims), len(facts), len(conflicts),
     )
+    mentions = {a.article.id: a.mentions for a in linked}
+    claims_by_id = {c.id: c for c in claims}
+    # the claim re-parse for roles is only needed when outlets can differ
+    nlp = get_nlp(settings.spacy_model) if len(outlets) > 1 else None
     return StoryReport(
         story=story,
         articles=tuple(articles.values()),
         entities=entities,
-        mentions={a.article.id: a.mentions for a in linked},
+        mentions=mentions,
         facts=facts,
         conflicts=conflicts,
         quotes=quotes,
         sources={a.article.id: a.sources for a in linked},
         timeline=timeline,
-        framing=framing_notes(
-            facts, {c.id: c for c in claims}, articles, entities, {a.article.id: a.mentions for a in linked},
-            nlp=get_nlp(settings.spacy_model) if len(outlets) > 1 else None,
-        ),
+        framing=framing_notes(facts, claims_by_id, articles, entities, mentions, nlp=nlp),
         profiles=sourcing_profiles(tuple(articles.values()), {a.article.id: a.sources for a in linked}, quotes),
         omissions=find_omissions(facts, outlets),
+        events=build_events(facts, claims_by_id, articles, mentions, entities, nlp) if nlp is not None else (),
     )

@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
 __all__ = [
+    "role_fillers",
+    "RoleFiller",
     "framing_notes",
     "naming_notes",
     "entity_naming_notes",
@@ -118,7 +120,7 @@ def _claim_at(claims: Sequence[Claim], span: Span) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Filler:
+class RoleFiller:
     """The word filling a role in one claim, and what it is about."""
 
     ref: ClaimRef  # the word itself, with its span in the article
@@ -161,13 +163,13 @@ def _role_tokens(head: "Token") -> dict[str, "Token"]:
     return out
 
 
-def _fillers(doc: "Doc", claim: ClaimRef, article: Article, mentions: Sequence[Mention]) -> dict[str, _Filler]:
+def role_fillers(doc: "Doc", claim: ClaimRef, article: Article, mentions: Sequence[Mention]) -> dict[str, RoleFiller]:
     head = _clause_head(doc)
     # a claim that is only an attribution ("The report notes growing frustration") names who
     # said it, not what happened: its roles are not comparable with a plain statement's
     if head is None or head.lemma_.lower() in _REPORTING:
         return {}
-    out: dict[str, _Filler] = {}
+    out: dict[str, RoleFiller] = {}
     for role, tok in _role_tokens(head).items():
         start = claim.span.start + tok.idx
         end = start + len(tok.text)
@@ -186,11 +188,11 @@ def _fillers(doc: "Doc", claim: ClaimRef, article: Article, mentions: Sequence[M
             else frozenset(m.entity_id for m in mentions if m.entity_id and sub.contains(m.span))
         )
         lemma = tok.lemma_.lower() + (" " + prt[0].lemma_.lower() if role == "action" and prt else "")
-        out[role] = _Filler(_ref(article, Span(start, end), claim.claim_id), lemma, tok.pos_, ents)
+        out[role] = RoleFiller(_ref(article, Span(start, end), claim.claim_id), lemma, tok.pos_, ents)
     return out
 
 
-def _agree(a: dict[str, _Filler], b: dict[str, _Filler], role: str) -> bool:
+def _agree(a: dict[str, RoleFiller], b: dict[str, RoleFiller], role: str) -> bool:
     """Two claims agree on ``role``: same lemma, or phrases naming a shared entity."""
     fa, fb = a.get(role), b.get(role)
     if fa is None or fb is None:
@@ -214,7 +216,7 @@ def naming_notes(
     notes: list[FramingNote] = []
     for fact in multi:
         filled = [
-            (c, _fillers(docs[c.text], c, articles[c.article_id], mentions_by_article.get(c.article_id, ())))
+            (c, role_fillers(docs[c.text], c, articles[c.article_id], mentions_by_article.get(c.article_id, ())))
             for c in fact.claims
             if c.article_id in articles
         ]

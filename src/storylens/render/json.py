@@ -18,6 +18,7 @@ from storylens.model import (
     ClaimRef,
     Conflict,
     Entity,
+    Event,
     Fact,
     FramingNote,
     Mention,
@@ -230,6 +231,25 @@ def _story(sr: StoryReport, with_text: bool) -> dict[str, Any]:
         "framing": [_framing(f) for f in sr.framing],
         "profiles": [_profile(p) for p in sr.profiles],
         "omissions": [_omission(o) for o in sr.omissions],
+        "events": [_event(e) for e in sr.events],
+    }
+
+
+def _event(e: Event) -> dict[str, Any]:
+    roles = ("actor", "action", "target", "time", "place")
+    return {
+        "id": e.id,
+        "fact_id": e.fact_id,
+        **{r: getattr(e, r) for r in roles},
+        "differs": list(e.differs),
+        "versions": [
+            {
+                "outlet": v.outlet,
+                "claim_id": v.claim_id,
+                **{r: (_claim(getattr(v, r)) if getattr(v, r) is not None else None) for r in roles},
+            }
+            for v in e.versions
+        ],
     }
 
 

@@ -217,6 +217,39 @@ def _omissions(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
     return lines
 
 
+def _events(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
+    if not sr.events:
+        return []
+    roles = ("actor", "action", "target", "time", "place")
+    lines = [
+        "### Events",
+        "",
+        "Who did what to whom, merged across the outlets that tell it; **bold** roles are filled "
+        "differently by different outlets (each outlet's own words below).",
+        "",
+    ]
+    rows = []
+    for e in sr.events:
+        fact = f"[F{numbers[e.fact_id]}](#fact-{e.fact_id})" if e.fact_id in numbers else f"`{e.fact_id}`"
+        cells = []
+        for r in roles:
+            value = md_cell(getattr(e, r) or "")
+            cells.append(f"**{value}**" if r in e.differs and value else value)
+        rows.append([fact, *cells])
+    lines += _table(["Fact", "Actor", "Action", "Target", "Time", "Place"], rows)
+    lines.append("")
+    for e in sr.events:
+        if not e.differs:
+            continue
+        fact = f"F{numbers[e.fact_id]}" if e.fact_id in numbers else e.fact_id
+        for v in e.versions:
+            words = [f"{r}: “{md_inline(getattr(v, r).text)}”" for r in e.differs if getattr(v, r) is not None]
+            if words:
+                lines.append(f"- {fact} · {md_inline(v.outlet)}: " + "; ".join(words))
+    lines.append("")
+    return lines
+
+
 def _framing(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
     if not sr.framing:
         return []
@@ -285,6 +318,7 @@ def _story(index: int, sr: StoryReport) -> list[str]:
         *_sources(sr),
         *_timeline(sr),
         *_omissions(sr, numbers),
+        *_events(sr, numbers),
         *_framing(sr, numbers),
         *_profiles(sr),
     ]
