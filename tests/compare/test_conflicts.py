@@ -217,11 +217,19 @@ def test_no_place_conflict(ents_a, ents_b, text_b):
 
 
 def test_same_statement_credited_to_different_people():
-    falk = SourceRef(Span(0, 1), "x", "person", name="Ines Falk", entity_id="e3")
-    dune = SourceRef(Span(0, 1), "x", "person", name="Leo Dune", entity_id="e4")
+    falk = SourceRef(Span(0, 1), "Mayor Ines Falk", "person", name="Ines Falk", entity_id="e3")
+    dune = SourceRef(Span(0, 1), "Harbour Master Leo Dune", "person", name="Leo Dune", entity_id="e4")
     text = "The pier will reopen before the summer season, {} said."
     arts, claims = _pair(text.format("the mayor"), text.format("the harbour master"), src_a=(falk,), src_b=(dune,))
     (c,) = find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0]
     assert c.kind == "attribution" and "Ines Falk" in c.detail and "Leo Dune" in c.detail
     arts, claims = _pair(text.format("the mayor"), text.format("Falk"), src_a=(falk,), src_b=(falk,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] == ()
+
+
+def test_sources_reached_through_a_pronoun_or_title_are_not_compared():
+    blumenthal = SourceRef(Span(0, 1), "he", "person", name="Richard Blumenthal", entity_id="e5")
+    cornyn = SourceRef(Span(0, 1), "The A.G.", "person", name="John Cornyn", entity_id="e6")
+    text = "He had misspoken at a 2008 event in Norfolk, {} said."
+    arts, claims = _pair(text.format("he"), text.format("The A.G."), src_a=(blumenthal,), src_b=(cornyn,))
     assert find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] == ()
