@@ -233,3 +233,11 @@ def test_sources_reached_through_a_pronoun_or_title_are_not_compared():
     text = "He had misspoken at a 2008 event in Norfolk, {} said."
     arts, claims = _pair(text.format("he"), text.format("The A.G."), src_a=(blumenthal,), src_b=(cornyn,))
     assert find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] == ()
+
+
+def test_an_abbreviated_title_is_not_a_name_to_compare():
+    ag = SourceRef(Span(0, 1), "The A.G.", "person", name="A.G.", entity_id="e7")
+    blumenthal = SourceRef(Span(0, 1), "Blumenthal", "person", name="Richard Blumenthal", entity_id="e5")
+    text = "He had misspoken at a 2008 event in Norfolk, {} told the Times."
+    arts, claims = _pair(text.format("The A.G."), text.format("Blumenthal"), src_a=(ag,), src_b=(blumenthal,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES)[0] == ()

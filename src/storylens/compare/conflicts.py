@@ -369,7 +369,9 @@ def _named_in_text(claim: Claim) -> list[SourceRef]:
     same senator resolved to two people) that a disagreement built on it would be noise."""
     out = []
     for s in claim.sources:
-        if s.kind in _NAMED_SOURCE_KINDS and s.name:
+        # "A.G.", "FBI": an abbreviation may be a title or a body named by its initials; only
+        # names written out (with lowercase letters) are trusted here
+        if s.kind in _NAMED_SOURCE_KINDS and s.name and any(ch.islower() for ch in s.name):
             surname = s.name.split()[-1].casefold()
             if surname and surname in s.text.casefold():
                 out.append(s)
