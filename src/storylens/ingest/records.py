@@ -24,7 +24,7 @@ import io
 import json
 import logging
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from storylens.ingest import (
     open_input,
@@ -230,16 +230,21 @@ def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -
     return article_from_record(record, origin=source, settings=settings)
 
 
+def _check_utf8_head(fh: BinaryIO, size: int, kind: str) -> bytes:
+    """Refuse a binary or non-UTF-8 file from its first ``size`` bytes; rewind; return them."""
+    head = fh.read(size)
+    check_not_binary(head)
+    encoding = bom_encoding(head)
+    if encoding not in (None, "utf-8-sig"):
+        raise EncodingProblem(f"{kind} must be UTF-8, this file is {encoding.upper()}; re-save it as UTF-8")
+    fh.seek(0)
+    return head
+
+
 def read_records_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
     """Articles of a JSONL file, streamed line by line (``settings.max_bytes`` applies per record)."""
-    fh = open_input(path)
-    with fh:
-        head = fh.read(8192)
-        check_not_binary(head)
-        encoding = bom_encoding(head)
-        if encoding not in (None, "utf-8-sig"):
-            raise EncodingProblem(f"JSONL must be UTF-8, this file is {encoding.upper()}; re-save it as UTF-8")
-        fh.seek(0)
+    with open_input(path) as fh:
+        _check_utf8_head(fh, 8192, "JSONL")
         lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
         yield from read_records(lines, origin=str(path), settings=settings)
 
@@ -270,15 +275,9 @@ def read_csv_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]
     A header without a text column (after mapping) fails the whole file with one reason.
     """
     field_map = parse_field_map(settings.field_map)
-    fh = open_input(path)
-    with fh:
-        head = fh.read(65536)
-        check_not_binary(head)
-        encoding = bom_encoding(head)
-        if encoding not in (None, "utf-8-sig"):
-            raise EncodingProblem(f"CSV must be UTF-8, this file is {encoding.upper()}; re-save it as UTF-8")
+    with open_input(path) as fh:
+        head = _check_utf8_head(fh, 65536, "CSV")
         delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head)
-        fh.seek(0)
         # The csv module's field limit (131,072 characters by default) is process-wide; it is
         # raised to max_bytes, never lowered, so a long article body fits in one cell.
         csv.field_size_limit(max(csv.field_size_limit(), settings.max_bytes))
