@@ -70,3 +70,11 @@ def test_saved_report_loads_back_equal(tmp_path, seed_paths):
     storylens.save_report(report, path)
     loaded = storylens.load_report(path)
     assert loaded == report
+
+
+def test_analyze_reports_progress_per_stage(seed_paths):
+    calls = []
+    storylens.analyze([str(p) for p in seed_paths], progress=lambda stage, done, total: calls.append((stage, done, total)))
+    stages = [c[0] for c in calls]
+    assert stages.index("ingest") < stages.index("understand") < stages.index("compare")
+    assert ("understand", 2, 2) in calls and ("compare", 1, 1) in calls

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
 from storylens._version import __version__
 from storylens.model import (
@@ -76,16 +76,20 @@ def analyze(
     settings: Settings | None = None,
     *,
     stdin: TextIO | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
     **overrides: Any,
 ) -> Report:
-    """Read articles from files, folders (recursively) or ``-`` (JSONL on ``stdin``) and report.
+    """Read articles from files, folders (recursively), URLs or ``-`` (JSONL on ``stdin``) and report.
 
-    ``overrides`` are setting names (see :class:`Settings`) applied on top of ``settings``.
+    ``overrides`` are setting names (see :class:`Settings`) applied on top of ``settings``;
+    ``progress(stage, done, total)`` is called as work advances (total 0 when unknown).
     """
     from storylens.pipeline import run
 
     settings = _settings(settings, overrides)
-    return run([str(p) for p in paths], settings, stdin=stdin)
+    if progress is None:
+        return run([str(p) for p in paths], settings, stdin=stdin)
+    return run([str(p) for p in paths], settings, stdin=stdin, progress=progress)
 
 
 def analyze_articles(articles: Sequence[Article], settings: Settings | None = None, **overrides: Any) -> Report:

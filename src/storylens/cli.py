@@ -87,9 +87,7 @@ def analyze(
                     tasks[stage] = bar.add_task(stage, total=total or None)
                 bar.update(tasks[stage], completed=done, total=total or None)
 
-            from storylens.pipeline import run
-
-            report = run([str(p) for p in paths], settings, stdin=stdin, progress=progress)
+            report = run_analysis(paths, settings, stdin=stdin, progress=progress)
 
     for item in report.skipped:
         err.print(f"[yellow]skipped[/] {item.source}: {item.reason}", markup=True, highlight=False, soft_wrap=True)

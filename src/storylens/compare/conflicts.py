@@ -22,7 +22,6 @@ on a tie) is marked ``contradicted`` for that fact.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -326,7 +325,7 @@ def _pairs_of_near_identical(gc: Sequence[Claim], articles: Mapping[str, Article
 
 
 def _place_conflicts(
-    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str, kinds: Mapping[str, str]
+    gc: Sequence[Claim], articles: Mapping[str, Article], fid: str, kinds: Mapping[str, str], names: Mapping[str, str]
 ) -> list[tuple[Conflict, frozenset[str]]]:
     """The same statement located in different places ("in Haifa" / "in Tel Aviv")."""
     for a, b in _pairs_of_near_identical(gc, articles):
@@ -336,7 +335,7 @@ def _place_conflicts(
             refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
             detail = (
                 f"different places for the same statement: {articles[a.article_id].outlet.name} names "
-                f"{_names(pa, kinds)}, {articles[b.article_id].outlet.name} names {_names(pb, kinds)}"
+                f"{_names(pa, names)}, {articles[b.article_id].outlet.name} names {_names(pb, names)}"
             )
             against = frozenset({articles[a.article_id].outlet.name, articles[b.article_id].outlet.name})
             return [(Conflict(_conflict_id("entity", refs), "entity", fid, detail, refs), against)]
@@ -378,13 +377,8 @@ def _named_in_text(claim: Claim) -> list[SourceRef]:
     return out
 
 
-def _names(ids: set[str], kinds: Mapping[str, str]) -> str:
-    # entity ids here; _with_names puts the entities' names in once the table is known
-    return ", ".join(f"{{{e}}}" for e in sorted(ids))
-
-
-def _with_names(detail: str, names: Mapping[str, str]) -> str:
-    return re.sub(r"\{(e[0-9a-f]+)\}", lambda m: names.get(m.group(1), m.group(1)), detail)
+def _names(ids: set[str], names: Mapping[str, str]) -> str:
+    return ", ".join(sorted(names.get(e, e) for e in ids))
 
 
 def find_conflicts(
@@ -412,10 +406,9 @@ def find_conflicts(
             found.extend(_date_conflicts(gc, articles, fid))
             found.extend(_negation_conflicts(gc, articles, fid))
             if kinds:
-                found.extend(_place_conflicts(gc, articles, fid, kinds))
+                found.extend(_place_conflicts(gc, articles, fid, kinds, names))
             found.extend(_source_conflicts(gc, articles, fid))
     found.extend(_attribution_conflicts(quotes, claims, fact_of_claim, articles))
-    found = [(dataclasses.replace(c, detail=_with_names(c.detail, names)), a) for c, a in found]
     contradicted: dict[str, frozenset[str]] = defaultdict(frozenset)
     for conflict, against in found:
         contradicted[conflict.fact_id] = contradicted[conflict.fact_id] | against
