@@ -18,7 +18,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Literal, Mapping
 
 __all__ = [
@@ -51,6 +51,8 @@ __all__ = [
     "from_dict",
     "text_id",
     "normalize_for_id",
+    "settle_published",
+    "PUBLISHED_WINDOW",
 ]
 
 FactStatus = Literal["reported", "silent", "contradicted", "hedged"]
@@ -96,6 +98,11 @@ class Article:
     ``text`` is the body as stored; every span in storylens indexes it.
     ``published_how`` says how the publication time was known:
     ``metadata`` | ``url`` | ``text`` | ``inferred`` | ``user`` (given on the command line).
+
+    ``published`` is always zone-aware and inside :data:`PUBLISHED_WINDOW` (see
+    :func:`settle_published`): a time without a zone is read as UTC and a far date is dropped,
+    and ``published_note`` then says so. Code that replaces ``published`` on an existing article
+    passes ``published_note`` too, so that the note describes the time it stands next to.
     """
 
     id: str
@@ -110,6 +117,16 @@ class Article:
     paragraphs: tuple[Span, ...] = ()
     origin: str = ""  # file path, URL, "stdin:3", "records.jsonl:12" ...
     meta: Mapping[str, Any] = field(default_factory=dict)
+    published_note: str | None = None  # how ``published`` was read when it was not taken as stated
+
+    def __post_init__(self) -> None:
+        if self.published is None or (self.published.tzinfo is not None and _in_window(self.published)):
+            return
+        when, note = settle_published(self.published)
+        object.__setattr__(self, "published", when)
+        object.__setattr__(self, "published_note", note)
+        if when is None:
+            object.__setattr__(self, "published_how", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,6 +425,39 @@ class Report:
     stories: tuple[StoryReport, ...]
     skipped: tuple[Skipped, ...] = ()
     duplicates: Mapping[str, str] = field(default_factory=dict)  # dropped article id -> kept id
+
+
+# --- publication times ------------------------------------------------------------------------
+
+# News dates outside these years are placeholders ("0001-01-01T00:00:00Z" is a common empty
+# value of article:published_time) or typos; arithmetic on them overflows datetime.
+PUBLISHED_WINDOW = (
+    datetime(1900, 1, 1, tzinfo=timezone.utc),
+    datetime(2100, 1, 1, tzinfo=timezone.utc),
+)
+
+
+def _in_window(value: datetime) -> bool:
+    low, high = PUBLISHED_WINDOW
+    # compared by calendar date, so that a zone offset next to year 1 or 9999 cannot overflow
+    return low.date() <= value.date() < high.date()
+
+
+def settle_published(value: datetime) -> tuple[datetime | None, str | None]:
+    """The one time model of publication times: ``(time, note)``.
+
+    A time without a zone is read as UTC (note says so); a stated zone is kept as stated, so
+    that "Tuesday" resolves in the article's own local calendar. A date outside
+    :data:`PUBLISHED_WINDOW` is not used: the time is None and the note keeps it as text.
+    """
+    if not _in_window(value):
+        low, high = PUBLISHED_WINDOW
+        return None, (
+            f"publication time {value.isoformat()} ignored: outside {low.year}-{high.year - 1}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=timezone.utc), "no time zone stated; read as UTC"
+    return value, None
 
 
 # --- ids -------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_publisher_from_url_when_no_site_name() -> None:
          datetime(2024, 3, 14, 9, 30, tzinfo=timezone.utc), "metadata"),
         ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-02-01T08:00:00+00:00"}</script>',
          datetime(2024, 2, 1, 8, 0, tzinfo=timezone.utc), "metadata"),
-        ('<meta name="date" content="2023-11-20">', datetime(2023, 11, 20), "metadata"),
+        ('<meta name="date" content="2023-11-20">', datetime(2023, 11, 20, tzinfo=timezone.utc), "metadata"),
         ("", None, None),
     ],
     ids=["og-time", "json-ld", "date-only", "none"],
@@ -83,12 +83,13 @@ def test_publication_date(head: str, expected: datetime | None, how: str | None)
 def test_user_published_when_page_has_none() -> None:
     when = datetime(2024, 5, 1)
     article = article_from_html(_page(), origin="page", settings=Settings(published=when))
-    assert (article.published, article.published_how) == (when, "user")
+    assert (article.published, article.published_how) == (when.replace(tzinfo=timezone.utc), "user")
+    assert article.published_note == "no time zone stated; read as UTC"
 
 
 def test_date_from_url_when_page_has_none() -> None:
     article = article_from_html(_page(), origin="page", settings=Settings(), url="https://example.org/2024/04/02/ferry")
-    assert article.published == datetime(2024, 4, 2)
+    assert article.published == datetime(2024, 4, 2, tzinfo=timezone.utc)
     assert article.published_how in ("metadata", "url")
 
 

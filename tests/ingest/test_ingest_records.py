@@ -93,7 +93,7 @@ def test_outlet_from_url_when_no_outlet_field() -> None:
                            origin="r", settings=Settings(min_chars=50))
     assert isinstance(item, Article)
     assert item.outlet == Outlet("The New York Times", "nytimes.com", "national")
-    assert (item.published, item.published_how) == (datetime(2024, 3, 14), "url")
+    assert (item.published, item.published_how) == (datetime(2024, 3, 14, tzinfo=timezone.utc), "url")
 
 
 def test_outlet_object_and_user_published() -> None:
@@ -104,7 +104,7 @@ def test_outlet_object_and_user_published() -> None:
     )
     assert isinstance(item, Article)
     assert item.outlet == Outlet("Larkspur Post", "larkspurpost.example", "regional")
-    assert (item.published, item.published_how) == (when, "user")
+    assert (item.published, item.published_how) == (when.replace(tzinfo=timezone.utc), "user")
 
 
 def test_records_file_with_bad_bytes(tmp_path: Path) -> None:

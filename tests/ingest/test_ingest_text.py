@@ -300,11 +300,11 @@ def test_user_published_fallback(tmp_path: Path) -> None:
     path.write_text(f"{P1}\n\n{P2}", encoding="utf-8")
     when = datetime(2024, 3, 4, 12, 0)
     article = read_text_file(path, Settings(published=when))
-    assert (article.published, article.published_how) == (when, "user")
+    assert (article.published, article.published_how) == (when.replace(tzinfo=timezone.utc), "user")
     dated = tmp_path / "dated.txt"
     dated.write_text(f"---\npublished: 2024-03-01\n---\n{P1}\n\n{P2}", encoding="utf-8")
     article = read_text_file(dated, Settings(published=when))
-    assert (article.published, article.published_how) == (datetime(2024, 3, 1), "metadata")
+    assert (article.published, article.published_how) == (datetime(2024, 3, 1, tzinfo=timezone.utc), "metadata")
 
 
 # --- bad files --------------------------------------------------------------------------------

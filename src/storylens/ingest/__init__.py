@@ -176,7 +176,7 @@ def with_default_published(article: Article, settings: Settings) -> Article:
     if article.published is not None:
         return article
     if settings.published is not None:
-        return dataclasses.replace(article, published=settings.published, published_how="user")
+        return dataclasses.replace(article, published=settings.published, published_how="user", published_note=None)
     from storylens.understand.time import infer_published_earliest
 
     earliest, how = infer_published_earliest(article.text)

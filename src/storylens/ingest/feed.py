@@ -116,6 +116,7 @@ def _with_entry(article: Article, entry: Any, when: datetime | None, source: str
     if when is not None and (article.published is None or article.published_how == "user"):
         changes["published"] = when
         changes["published_how"] = "metadata"
+        changes["published_note"] = None
     title = (entry.get("title") or "").strip()
     if not article.title and title:
         changes["title"] = title

@@ -74,6 +74,7 @@ def _article(article: Article, copies: Mapping[str, str], with_text: bool) -> di
         "outlet_kind": article.outlet.kind,
         "outlet_domain": article.outlet.domain,
         "published_how": article.published_how,
+        "published_note": article.published_note,
         "published_earliest": article.meta.get("published_earliest"),
         "published_earliest_how": article.meta.get("published_earliest_how"),
         "byline": article.byline,

@@ -77,6 +77,8 @@ def _articles(sr: StoryReport) -> list[str]:
         published = format_when(a.published)
         if published and a.published_how:
             published += f" ({a.published_how})"
+        if a.published_note:
+            published = f"{published}; {a.published_note}" if published else a.published_note
         rows.append([md_cell(a.outlet.name), title, md_cell(published), md_cell(a.origin), f"`{a.id}`"])
     return ["### Articles", "", *_table(["Outlet", "Title", "Published", "Source", "Id"], rows)]
 
