@@ -11,6 +11,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from storylens._version import __version__
 
@@ -21,6 +22,44 @@ app = typer.Typer(
 )
 
 _FILES = {"md": "report.md", "json": "report.json", "html": "report.html", "text": "report.txt"}
+
+
+class SafeConsole(Console):
+    """A console that shows control characters of what it prints as escapes.
+
+    Rich's own styling is emitted after rendering, so escaping the rendered text segments
+    neutralizes escape sequences carried in by input (a title, a file name) and nothing else.
+    """
+
+    def render(self, renderable, options=None):  # type: ignore[no-untyped-def, override]
+        from rich.segment import Segment
+
+        from storylens.render import terminal_safe
+
+        for segment in super().render(renderable, options):
+            if segment.control is None and segment.text:
+                safe = terminal_safe(segment.text, keep_lines=True)
+                if safe != segment.text:
+                    segment = Segment(safe, segment.style)
+            yield segment
+
+
+def _errors() -> Console:
+    # Names, URLs and reasons come from the input: never read as Rich markup, emoji codes or
+    # highlighting; every message goes through _say, which escapes control characters.
+    return SafeConsole(stderr=True, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def _say(console: Console, message: str, label: str = "", style: str = "") -> None:
+    """One line on stderr: an optional styled label, then ``message`` as plain, terminal-safe text."""
+    from storylens.render import terminal_safe
+
+    line = Text()
+    if label:
+        line.append(label, style=style)
+        line.append(" ")
+    line.append(terminal_safe(message))
+    console.print(line)
 
 
 @app.command()
@@ -48,10 +87,10 @@ def analyze(
     from storylens.render import FORMATS, render, run_summary
     from storylens.settings import SettingsError, load_settings
 
-    err = Console(stderr=True)
+    err = _errors()
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     if fmt not in FORMATS:
-        err.print(f"[red]error:[/] unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        _say(err, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", "error:", "red")
         raise typer.Exit(2)
     try:
         if published is not None:
@@ -69,7 +108,7 @@ def analyze(
             store=store,
         )
     except (SettingsError, ValueError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        _say(err, str(exc), "error:", "red")
         raise typer.Exit(2)
 
     stdin = sys.stdin if "-" in paths else None
@@ -90,21 +129,21 @@ def analyze(
             report = run_analysis(paths, settings, stdin=stdin, progress=progress)
 
     for item in report.skipped:
-        err.print(f"[yellow]skipped[/] {item.source}: {item.reason}", markup=True, highlight=False, soft_wrap=True)
+        _say(err, f"{item.source}: {item.reason}", "skipped", "yellow")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for name in ("md", "json", "html"):
             (out / _FILES[name]).write_text(render(report, name, with_text=settings.with_text), encoding="utf-8")
-        err.print(f"wrote {out / _FILES['md']}, {out / _FILES['json']}, {out / _FILES['html']}")
+        _say(err, f"wrote {out / _FILES['md']}, {out / _FILES['json']}, {out / _FILES['html']}")
     if fmt == "text":
         from storylens.render.text import render_text
 
-        render_text(report, Console())
+        render_text(report, SafeConsole())
     else:
         sys.stdout.write(render(report, fmt, with_text=settings.with_text))
         sys.stdout.write("\n")
     n_articles = sum(len(s.articles) for s in report.stories)
-    err.print(run_summary(report), highlight=False, soft_wrap=True)
+    _say(err, run_summary(report))
     if n_articles == 0:
         raise typer.Exit(1)
 

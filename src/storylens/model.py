@@ -52,6 +52,7 @@ __all__ = [
     "text_id",
     "normalize_for_id",
     "settle_published",
+    "encodable",
     "PUBLISHED_WINDOW",
 ]
 
@@ -90,6 +91,9 @@ class Outlet:
     domain: str | None = None
     kind: str | None = None  # wire | national | regional | broadcaster | blog | None (unknown)
 
+    def __post_init__(self) -> None:
+        _encodable_fields(self, ("name", "domain"))
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -120,6 +124,7 @@ class Article:
     published_note: str | None = None  # how ``published`` was read when it was not taken as stated
 
     def __post_init__(self) -> None:
+        _encodable_fields(self, ("title", "url", "byline", "origin"))
         if self.published is None or (self.published.tzinfo is not None and _in_window(self.published)):
             return
         when, note = settle_published(self.published)
@@ -135,6 +140,9 @@ class Skipped:
 
     source: str
     reason: str
+
+    def __post_init__(self) -> None:
+        _encodable_fields(self, ("source", "reason"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +433,35 @@ class Report:
     stories: tuple[StoryReport, ...]
     skipped: tuple[Skipped, ...] = ()
     duplicates: Mapping[str, str] = field(default_factory=dict)  # dropped article id -> kept id
+
+
+# --- strings every report can be written with --------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    # a byte the file system name could not decode (surrogateescape) is shown as the byte
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def encodable(text: str, *, replace: bool = False) -> str:
+    """``text`` without lone surrogates, which no report encoding can hold.
+
+    They come from file names with undecodable bytes (surrogateescape; shown as ``\\xNN``)
+    and from JSON escapes such as ``"\\udfff"`` (``replace``: every one becomes U+FFFD).
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text) if replace else _SURROGATE.sub(_shown, text)
+
+
+def _encodable_fields(obj: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            object.__setattr__(obj, name, encodable(value))
 
 
 # --- publication times ------------------------------------------------------------------------

@@ -29,6 +29,11 @@ class Settings:
     published: datetime | None = _s(None, "Publication time assumed for articles that state none.")
     min_chars: int = _s(200, "Articles whose cleaned body is shorter than this are skipped.")
     max_bytes: int = _s(20_000_000, "Input files larger than this are skipped.")
+    max_chars: int = _s(
+        200_000,
+        "Articles whose cleaned body is longer than this are skipped: parsing and comparing one "
+        "article grow with its length (news articles are rarely over 60,000 characters).",
+    )
     languages: tuple[str, ...] = _s(("en",), "Languages analyzed (ISO 639-1); articles in others are skipped.")
     field_map: tuple[str, ...] = _s(
         (), "For JSONL/CSV records: 'ourfield=theirfield' pairs, e.g. text=body, outlet=source."

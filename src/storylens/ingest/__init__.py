@@ -29,6 +29,7 @@ __all__ = [
     "NoArticleText",
     "TooShort",
     "TooLarge",
+    "TooLong",
     "BadRecord",
     "BadFrontMatter",
     "make_article",
@@ -94,6 +95,14 @@ class TooShort(NoArticleText):
 
 class TooLarge(IngestError):
     """The input is larger than ``settings.max_bytes``."""
+
+
+class TooLong(IngestError):
+    """The cleaned body is longer than ``settings.max_chars``."""
+
+
+def too_long_reason(chars: int, settings: Settings) -> str:
+    return f"article text too long: {chars} characters, limit is {settings.max_chars} (setting max_chars)"
 
 
 class BadRecord(IngestError):
@@ -187,7 +196,10 @@ def with_default_published(article: Article, settings: Settings) -> Article:
 
 
 def check_length(body: str, settings: Settings) -> None:
-    """Raise :class:`TooShort` (or :class:`NoArticleText` when empty) for a body under ``min_chars``."""
+    """Raise :class:`TooShort` (or :class:`NoArticleText` when empty) for a body under ``min_chars``,
+    :class:`TooLong` for one over ``max_chars``."""
+    if len(body) > settings.max_chars:
+        raise TooLong(too_long_reason(len(body), settings))
     if not body.strip():
         raise NoArticleText("no article text left after removing page boilerplate")
     if len(body) < settings.min_chars:

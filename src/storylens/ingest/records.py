@@ -44,7 +44,7 @@ from storylens.ingest.text import (
     date_from_url,
     parse_published,
 )
-from storylens.model import Article, Outlet, Skipped
+from storylens.model import Article, Outlet, Skipped, encodable
 from storylens.settings import Settings
 
 __all__ = [
@@ -225,9 +225,21 @@ def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadRecord(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    record = _without_surrogates(record)
     if isinstance(record, dict):
         record = apply_field_map(record, field_map)
     return article_from_record(record, origin=source, settings=settings)
+
+
+def _without_surrogates(value: Any) -> Any:
+    """A decoded JSON value with lone surrogates (valid JSON escapes, not text) made U+FFFD."""
+    if isinstance(value, str):
+        return encodable(value, replace=True)
+    if isinstance(value, dict):
+        return {encodable(k, replace=True): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _check_utf8_head(fh: BinaryIO, size: int, kind: str) -> bytes:

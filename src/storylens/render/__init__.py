@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import datetime
 from typing import Iterator
 
@@ -31,6 +32,7 @@ __all__ = [
     "distinctive_by_outlet",
     "count_line",
     "OMISSIONS_SHOWN",
+    "terminal_safe",
 ]
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,26 @@ FORMATS: tuple[str, ...] = ("text", "md", "json", "html")
 
 # Cell symbols of the facts x outlets matrix; an outlet absent from ``Fact.status`` is silent.
 STATUS_SYMBOLS: dict[str, str] = {"reported": "✓", "hedged": "~", "contradicted": "✗", "silent": ""}
+
+
+# What input must never send to a terminal: C0 and C1 controls (ESC and CSI start escape
+# sequences that move the cursor, retitle the window or rewrite earlier lines), DEL,
+# bidirectional overrides and isolates (they reorder what is shown), and lone surrogates
+# (not encodable: printing one raises). Newlines too where a name must stay one line.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TERMINAL_UNSAFE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with every character that could drive a terminal shown as an escape (``\\x1b``).
+
+    ``keep_lines`` leaves newlines and tabs alone (for text laid out in lines already).
+    """
+    return (_TERMINAL_UNSAFE_IN_LINES if keep_lines else _TERMINAL_UNSAFE).sub(_escaped, text)
 
 
 class UnknownFormat(ValueError):

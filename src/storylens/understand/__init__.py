@@ -67,9 +67,19 @@ def analyze_articles(
     An article whose analysis fails is yielded as :class:`Skipped` with the reason; the batch
     goes on.
     """
-    from storylens.understand.nlp import parse_many
+    from storylens.ingest import too_long_reason
+    from storylens.understand.nlp import get_nlp, parse_many
 
-    batch = list(articles)
+    batch = []
+    for article in articles:
+        # Readers refuse such texts already; articles built in code meet the limit here, before
+        # the parser, whose own length error would end the whole batch (it is raised by the
+        # pipe's generator, outside any one article).
+        if len(article.text) > settings.max_chars:
+            yield Skipped(article.origin or article.id, too_long_reason(len(article.text), settings))
+        else:
+            batch.append(article)
+    get_nlp(settings.spacy_model).max_length = max(settings.max_chars, 1)
     docs = parse_many((a.text for a in batch), settings.spacy_model, settings.n_process)
     for article, doc in zip(batch, docs):
         try:
