@@ -32,6 +32,7 @@ BENCHMARKS = {
     "infobias": "bench.infobias",
     "nanco": "bench.nanco",
     "stance": "bench.stance",
+    "alignment": "bench.alignment",
 }
 
 
