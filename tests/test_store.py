@@ -546,21 +546,49 @@ def test_killed_while_writing_is_all_or_nothing(tmp_path: Path) -> None:
         assert s.count_articles() in (0, 1000)
 
 
-def test_a_version_1_store_is_upgraded_in_place(tmp_path):
-    import sqlite3
+V2_STORE = ROOT / "tests" / "data" / "store" / "v2.sqlite"  # written by the schema-2 code (one analysis, two articles)
 
-    from storylens.store import SCHEMA_VERSION, Store
 
-    path = tmp_path / "v1.sqlite"
-    Store.open(path).close()
+def _copy_v2(tmp_path: Path) -> Path:
+    path = tmp_path / "v2.sqlite"
+    path.write_bytes(V2_STORE.read_bytes())
+    return path
+
+
+@pytest.mark.parametrize("start", [1, 2])
+def test_an_older_store_is_upgraded_in_place_and_keeps_everything(tmp_path, start):
+    path = _copy_v2(tmp_path)
+    if start == 1:  # version 1 had no embeddings cache
+        conn = sqlite3.connect(path)
+        conn.execute("DROP TABLE embeddings")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+        conn.close()
+    with Store.open(path) as store:
+        assert store.count_articles() == 2 and store.count_analyses() == 1
+        article = store.get_article(text_id(TEXT))
+        assert article is not None and article.text == TEXT
+        assert store.get_analysis(article.id, "old-analyzer").claims
+        assert store.seen_url("https://coastalwire.example/skerrow")
+        assert [h.article_id for h in store.search("ferry aground")]
+        store.put_vectors({"k": b"\x00\x00\x80?"})
+        assert store.get_vectors(["k"]) == {"k": b"\x00\x00\x80?"}
+        # the library tables are there and empty: every article waits for a story
+        assert store.count_stories() == 0
+        assert set(store.unassigned_articles()) == {article.id, text_id(TEXT.replace("Tuesday", "Wednesday"))}
+        assert store.integrity_check() == "ok"
     conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE embeddings")
-    conn.execute("PRAGMA user_version = 1")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    conn.close()
+
+
+def test_a_failed_upgrade_leaves_the_old_store_as_it_was(tmp_path):
+    path = _copy_v2(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE stories (x TEXT)")  # a step of the upgrade will collide with it
     conn.commit()
     conn.close()
-    with Store.open(path) as store:
-        store.put_vectors({"k": b"\x00\x00\x80?"})
-        assert store.get_vectors(["k", "other"]) == {"k": b"\x00\x00\x80?"}
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="cannot upgrade the store from version 2"):
+        Store.open(path)
+    assert path.read_bytes() == before

@@ -174,6 +174,11 @@ def analyze_inputs(
     if store is None and settings.store:
         with Store.open(settings.store) as opened:
             return analyze_inputs(articles, settings, progress=progress, store=opened)
+    if store is not None:
+        # with a store the articles join its library: only the stories they change are compared
+        from storylens.library import add_articles
+
+        return add_articles(store, articles, settings, progress=progress).report
     articles, duplicates = drop_exact_duplicates(articles)
     copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
     analyses, skipped = _understand(articles, settings, store, progress)
@@ -219,16 +224,24 @@ def run(
     *,
     stdin: TextIO | None = None,
     progress: Progress = _no_progress,
+    run_id: int | None = None,
 ) -> Report:
     """All stages from input paths to the :class:`Report` (rendering is left to the caller).
 
     With ``settings.store``, feed entries fetched successfully in an earlier run are not fetched
-    again, and every fetch (success or reason of failure) is recorded.
+    again, and every fetch (success or reason of failure) is recorded; the articles join the
+    store's library and the report holds the library stories they are in. The run is recorded
+    in the store (``run_id``: a run already created there, e.g. queued by the web app).
     """
     if not settings.store:
         return _run(paths, settings, stdin, progress, None)
+    from storylens.library import record_run
+
     with Store.open(settings.store) as store:
-        return _run(paths, settings, stdin, progress, store)
+        return record_run(
+            store, "analyze", paths, lambda tracked: _run(paths, settings, stdin, tracked, store),
+            progress=progress, run_id=run_id,
+        )
 
 
 def _run(

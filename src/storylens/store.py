@@ -19,6 +19,16 @@ Layout (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
     fetched    URL bookkeeping for feeds and web pages
     articles_fts   FTS5 index over title + text (external content: ``articles``)
 
+    The library (version 3; see :mod:`storylens.library` for how it is kept up to date):
+    stories        one row per story of the library: its summary counts, the ``key`` its
+                   report was computed from, and the full :class:`StoryReport` as JSON (without
+                   article texts, which are read back from ``articles``)
+    story_articles which story each article is in (an article is in at most one)
+    story_facts    one row per fact (text, outlets that speak of it), with ``facts_fts`` over it
+    story_outlets  per (story, outlet): counts for the outlet pages (first, exclusive, omitted)
+    story_aliases  ids of stories that were superseded (an article joined) -> the story now
+    runs           every library update: inputs, progress, touched stories, skipped inputs
+
 Usage::
 
     with Store.open("storylens.db") as store:
@@ -50,11 +60,18 @@ __all__ = [
     "FETCH_OK",
     "SCHEMA_VERSION",
     "plain_query",
+    "StoryRecord",
+    "StoryFactRow",
+    "StoryOutletRow",
+    "StorySummary",
+    "FactHit",
+    "OutletTotals",
+    "RunRecord",
 ]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # "SLNS" as a big-endian int: marks the file as a storylens store (``PRAGMA application_id``),
 # so that another program's SQLite database is refused instead of being written into.
 APPLICATION_ID = 0x534C4E53
@@ -133,14 +150,112 @@ CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
 END;
 
 PRAGMA application_id = {APPLICATION_ID};
-PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
 _EMBEDDINGS_TABLE = """CREATE TABLE embeddings (
     key    TEXT PRIMARY KEY,
     vector BLOB NOT NULL
-) WITHOUT ROWID"""
+) WITHOUT ROWID;
+"""
+
+# Dates are kept twice: ISO text as given (with its offset) for display, and seconds since the
+# epoch (UTC) for ordering and filtering, since ISO strings with different offsets do not sort.
+_LIBRARY_TABLES = """
+CREATE TABLE stories (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    key          TEXT NOT NULL,
+    recipe       TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    first_published TEXT,
+    last_published  TEXT,
+    first_utc    REAL,
+    last_utc     REAL,
+    n_articles   INTEGER NOT NULL,
+    n_outlets    INTEGER NOT NULL,
+    n_facts      INTEGER NOT NULL,
+    n_shared     INTEGER NOT NULL,
+    n_single     INTEGER NOT NULL,
+    n_conflicts  INTEGER NOT NULL,
+    outlets      TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    report       TEXT NOT NULL
+);
+CREATE INDEX stories_last ON stories(last_utc);
+
+CREATE TABLE story_articles (
+    story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+
+CREATE TABLE story_facts (
+    seq        INTEGER PRIMARY KEY,
+    story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    fact_id    TEXT NOT NULL,
+    number     INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    outlets    TEXT NOT NULL,
+    n_outlets  INTEGER NOT NULL,
+    exclusive  TEXT,
+    first_reported TEXT,
+    support    INTEGER NOT NULL,
+    UNIQUE (story_id, fact_id)
+);
+CREATE INDEX story_facts_exclusive ON story_facts(exclusive);
+CREATE INDEX story_facts_first ON story_facts(first_reported);
+
+CREATE TABLE story_outlets (
+    story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    outlet     TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_reported INTEGER NOT NULL,
+    n_first    INTEGER NOT NULL,
+    n_exclusive INTEGER NOT NULL,
+    n_omitted  INTEGER NOT NULL,
+    n_contradicted INTEGER NOT NULL,
+    omitted    TEXT NOT NULL,
+    profile    TEXT,
+    PRIMARY KEY (story_id, outlet)
+) WITHOUT ROWID;
+CREATE INDEX story_outlets_outlet ON story_outlets(outlet);
+
+CREATE TABLE story_aliases (
+    old_id TEXT PRIMARY KEY,
+    new_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    inputs      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    stage       TEXT,
+    done        INTEGER NOT NULL DEFAULT 0,
+    total       INTEGER NOT NULL DEFAULT 0,
+    result      TEXT,
+    error       TEXT
+);
+
+CREATE VIRTUAL TABLE facts_fts USING fts5(
+    text, content='story_facts', content_rowid='seq',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER story_facts_fts_insert AFTER INSERT ON story_facts BEGIN
+    INSERT INTO facts_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER story_facts_fts_delete AFTER DELETE ON story_facts BEGIN
+    INSERT INTO facts_fts(facts_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+"""
+
+# What each schema version adds to the one before: a store of an older version is upgraded
+# in place, one step at a time, in one transaction (all steps or none).
+_MIGRATIONS: dict[int, str] = {2: _EMBEDDINGS_TABLE, 3: _LIBRARY_TABLES}
 
 
 class StoreError(Exception):
@@ -177,6 +292,132 @@ class FetchRecord:
     fetched_at: datetime
     ok_at: datetime | None
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFactRow:
+    """One fact of a stored story, as indexed for search and the outlet pages."""
+
+    fact_id: str
+    number: int
+    text: str
+    outlets: tuple[str, ...]  # outlets that speak of it (any status but silent)
+    exclusive: str | None  # the one outlet that speaks of it, in a story of several outlets
+    first_reported: str | None
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryOutletRow:
+    """What one outlet did in one stored story."""
+
+    outlet: str
+    n_articles: int
+    n_reported: int
+    n_first: int
+    n_exclusive: int
+    n_omitted: int
+    n_contradicted: int
+    omitted: tuple[str, ...] = ()  # fact ids, most supported first
+    profile: Mapping[str, Any] | None = None  # the outlet's SourcingProfile as JSON
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as the library writes it: the report (JSON form) plus what lists and pages need."""
+
+    id: str
+    key: str  # what the report was computed from (recipe, members, copies)
+    recipe: str  # the code and settings that computed it
+    title: str
+    article_ids: tuple[str, ...]
+    first_published: datetime | None
+    last_published: datetime | None
+    outlets: tuple[str, ...]
+    n_facts: int
+    n_shared: int
+    n_single: int
+    n_conflicts: int
+    report: Mapping[str, Any]  # to_dict(StoryReport) without the article texts
+    facts: tuple[StoryFactRow, ...] = ()
+    outlet_rows: tuple[StoryOutletRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """One row of the stories list."""
+
+    id: str
+    title: str
+    first_published: datetime | None
+    last_published: datetime | None
+    n_articles: int
+    outlets: tuple[str, ...]
+    n_facts: int
+    n_shared: int
+    n_single: int
+    n_conflicts: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FactHit:
+    """One fact matching a search, with its story; ``snippet`` has matches wrapped in marks."""
+
+    story_id: str
+    story_title: str
+    fact_id: str
+    number: int
+    snippet: str
+    outlets: tuple[str, ...]
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutletTotals:
+    """One outlet across the library: sums of its per-story rows."""
+
+    outlet: str
+    n_stories: int
+    n_articles: int
+    n_reported: int
+    n_first: int
+    n_exclusive: int
+    n_omitted: int
+    n_contradicted: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One library update (an ``analyze --store`` run or a run started from the web app)."""
+
+    id: int
+    kind: str
+    status: str  # queued | running | done | failed
+    inputs: tuple[str, ...]
+    started_at: datetime
+    finished_at: datetime | None
+    stage: str | None
+    done: int
+    total: int
+    result: Mapping[str, Any] | None
+    error: str | None
+
+
+def _utc_seconds(value: datetime | None) -> float | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # naive times are UTC throughout storylens
+        value = value.replace(tzinfo=timezone.utc)
+    return value.timestamp()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def _now() -> str:
@@ -254,17 +495,8 @@ class Store:
             raise StoreError(
                 f"{name}: a SQLite database, but not a storylens store (application_id {app_id:#x})"
             )
-        if tables and version == 1 and app_id == APPLICATION_ID:
-            # version 2 only added the embeddings cache: upgrade in place
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(_EMBEDDINGS_TABLE)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-                version = SCHEMA_VERSION
-            except sqlite3.Error as exc:
-                _rollback(conn)
-                raise StoreError(f"{name}: cannot upgrade the store from version 1: {exc}") from exc
+        if tables and 1 <= version < SCHEMA_VERSION and app_id == APPLICATION_ID:
+            version = _migrate(conn, name, version)
         if tables and version != SCHEMA_VERSION:
             relation = "newer" if version > SCHEMA_VERSION else "older"
             raise StoreVersionMismatch(
@@ -282,8 +514,9 @@ class Store:
                 try:
                     # re-check under the write lock: another process may have just created it
                     if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-                        for stmt in _statements(_SCHEMA):
+                        for stmt in _statements(_SCHEMA + _LIBRARY_TABLES):
                             conn.execute(stmt)
+                        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     conn.execute("COMMIT")
                 except BaseException:
                     _rollback(conn)
@@ -637,6 +870,391 @@ class Store:
             raise StoreError(f"{self.path}: search failed: {exc}") from exc
         return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
+
+    # --- library: stories ----------------------------------------------------------------------
+    # Written by storylens.library only; the web app and the CLI read them.
+
+    def replace_stories(
+        self,
+        remove: Iterable[str],
+        add: Iterable[StoryRecord],
+        aliases: Mapping[str, str] | None = None,
+        delete_articles: Iterable[str] = (),
+    ) -> None:
+        """In one transaction: delete articles, drop the ``remove`` stories, write the ``add``
+        ones, and point ``aliases`` (superseded story id -> the story holding its articles now).
+        """
+        now = _now()
+        with self._write() as conn:
+            self._delete_articles(conn, list(dict.fromkeys(delete_articles)))
+            for story_id in remove:
+                conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            for record in add:
+                self._insert_story(conn, record, now)
+            for old, new in (aliases or {}).items():
+                if old == new:
+                    continue
+                conn.execute(
+                    "INSERT OR REPLACE INTO story_aliases (old_id, new_id) VALUES (?, ?)", (old, new)
+                )
+                # earlier aliases to the superseded story move on to its successor
+                conn.execute("UPDATE story_aliases SET new_id = ? WHERE new_id = ?", (new, old))
+            # a story id that exists again is no longer an alias
+            conn.execute("DELETE FROM story_aliases WHERE old_id IN (SELECT id FROM stories)")
+
+    def _insert_story(self, conn: sqlite3.Connection, r: StoryRecord, now: str) -> None:
+        try:
+            conn.execute("DELETE FROM stories WHERE id = ?", (r.id,))
+            conn.execute(
+                "INSERT INTO stories (id, key, recipe, title, first_published, last_published,"
+                " first_utc, last_utc, n_articles, n_outlets, n_facts, n_shared, n_single,"
+                " n_conflicts, outlets, updated_at, report)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r.id, r.key, r.recipe, r.title,
+                    _iso(r.first_published), _iso(r.last_published),
+                    _utc_seconds(r.first_published), _utc_seconds(r.last_published),
+                    len(r.article_ids), len(r.outlets), r.n_facts, r.n_shared, r.n_single,
+                    r.n_conflicts, _dumps(list(r.outlets)), now, _dumps(r.report),
+                ),
+            )
+            # an article moves from its old story to this one (the old one may survive, smaller)
+            conn.executemany(
+                "DELETE FROM story_articles WHERE article_id = ?", [(a,) for a in r.article_ids]
+            )
+            conn.executemany(
+                "INSERT INTO story_articles (story_id, article_id, position) VALUES (?, ?, ?)",
+                [(r.id, a, k) for k, a in enumerate(r.article_ids)],
+            )
+            conn.executemany(
+                "INSERT INTO story_facts (story_id, fact_id, number, text, outlets, n_outlets,"
+                " exclusive, first_reported, support) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.id, f.fact_id, f.number, f.text, _dumps(list(f.outlets)), len(f.outlets),
+                     f.exclusive, f.first_reported, f.support)
+                    for f in r.facts
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO story_outlets (story_id, outlet, n_articles, n_reported, n_first,"
+                " n_exclusive, n_omitted, n_contradicted, omitted, profile)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.id, o.outlet, o.n_articles, o.n_reported, o.n_first, o.n_exclusive,
+                     o.n_omitted, o.n_contradicted, _dumps(list(o.omitted)),
+                     None if o.profile is None else _dumps(o.profile))
+                    for o in r.outlet_rows
+                ],
+            )
+        except (sqlite3.Error, TypeError, ValueError) as exc:
+            raise StoreError(f"{self.path}: cannot store story {r.id}: {exc}") from exc
+
+    def story_keys(self) -> dict[str, tuple[str, str]]:
+        """Every stored story id -> (key, recipe)."""
+        return {r[0]: (r[1], r[2]) for r in self._read("SELECT id, key, recipe FROM stories")}
+
+    def story_members(self) -> dict[str, tuple[str, ...]]:
+        """Every stored story id -> its article ids, in story order."""
+        out: dict[str, list[str]] = {}
+        for story_id, article_id in self._read(
+            "SELECT story_id, article_id FROM story_articles ORDER BY story_id, position"
+        ):
+            out.setdefault(story_id, []).append(article_id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> id of the stored story it is in (articles in no story are absent)."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[str, str] = {}
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for article_id, story_id in self._read(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk
+            ):
+                out[article_id] = story_id
+        return out
+
+    def article_dates(self) -> list[tuple[str, float | None]]:
+        """Every stored article (id, publication time in UTC seconds or None), in stored order."""
+        out: list[tuple[str, float | None]] = []
+        for article_id, published in self._read("SELECT id, published FROM articles ORDER BY seq"):
+            out.append((article_id, _utc_seconds(_parse_time(published))))
+        return out
+
+    def article_order(self, article_ids: Iterable[str]) -> list[str]:
+        """``article_ids`` that are stored, in the order they were first stored."""
+        ids = list(dict.fromkeys(article_ids))
+        found: list[tuple[int, str]] = []
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.extend(self._read(f"SELECT seq, id FROM articles WHERE id IN ({marks})", chunk))
+        return [article_id for _, article_id in sorted(found)]
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id of the stored story ``story_id`` is now (itself, or its successor), or None."""
+        if self._read("SELECT 1 FROM stories WHERE id = ?", (story_id,)):
+            return story_id
+        rows = self._read("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,))
+        if rows and self._read("SELECT 1 FROM stories WHERE id = ?", (rows[0][0],)):
+            return str(rows[0][0])
+        return None
+
+    def get_story_report(self, story_id: str) -> dict[str, Any] | None:
+        """The stored report of a story in its :func:`to_dict` form, article texts put back."""
+        rows = self._read("SELECT report FROM stories WHERE id = ?", (story_id,))
+        if not rows:
+            return None
+        try:
+            data = json.loads(rows[0][0])
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: story {story_id} is unreadable: {exc}") from exc
+        missing = [a["id"] for a in data.get("articles", []) if "text" not in a]
+        texts = dict(self._in("SELECT id, text FROM articles WHERE id IN ({marks})", missing))
+        for a in data.get("articles", []):
+            if "text" not in a:
+                if a["id"] not in texts:
+                    raise StoreError(f"{self.path}: story {story_id} names a missing article {a['id']}")
+                a["text"] = texts[a["id"]]
+        return data
+
+    def _in(self, sql: str, ids: Sequence[str], params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """``sql`` with ``{marks}`` run over ``ids`` in chunks (``params`` come first)."""
+        out: list[tuple[Any, ...]] = []
+        for k in range(0, len(ids), _CHUNK):
+            chunk = list(ids[k : k + _CHUNK])
+            out.extend(self._read(sql.format(marks=",".join("?" * len(chunk))), (*params, *chunk)))
+        return out
+
+    def count_stories(self) -> int:
+        """How many stories the library holds."""
+        return int(self._read("SELECT count(*) FROM stories")[0][0])
+
+    def list_stories(
+        self,
+        *,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        conflicts: bool | None = None,
+        story_ids: Sequence[str] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[StorySummary], int]:
+        """Stories newest first (by their latest article; undated ones last) and how many match.
+
+        ``since``/``until`` keep stories whose period overlaps ``[since, until)``; ``outlet``
+        those with an article by that outlet; ``conflicts`` those with (True) or without (False)
+        a conflict; ``story_ids`` only those stories (e.g. the hits of a search).
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if outlet is not None:
+            where.append("EXISTS (SELECT 1 FROM story_outlets o WHERE o.story_id = s.id AND o.outlet = ?)")
+            params.append(outlet)
+        if since is not None:
+            where.append("s.last_utc >= ?")
+            params.append(_utc_seconds(since))
+        if until is not None:
+            where.append("s.first_utc < ?")
+            params.append(_utc_seconds(until))
+        if conflicts is not None:
+            where.append("s.n_conflicts > 0" if conflicts else "s.n_conflicts = 0")
+        if story_ids is not None:
+            ids = list(dict.fromkeys(story_ids))[:_CHUNK]
+            where.append(f"s.id IN ({','.join('?' * len(ids))})" if ids else "0")
+            params.extend(ids)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = int(self._read(f"SELECT count(*) FROM stories s{clause}", params)[0][0])
+        rows = self._read(
+            "SELECT s.id, s.title, s.first_published, s.last_published, s.n_articles, s.outlets,"
+            " s.n_facts, s.n_shared, s.n_single, s.n_conflicts, s.updated_at"
+            f" FROM stories s{clause}"
+            " ORDER BY s.last_utc IS NULL, s.last_utc DESC, s.seq DESC LIMIT ? OFFSET ?",
+            (*params, max(0, limit), max(0, offset)),
+        )
+        return [
+            StorySummary(
+                id=r[0], title=r[1], first_published=_parse_time(r[2]), last_published=_parse_time(r[3]),
+                n_articles=int(r[4]), outlets=tuple(json.loads(r[5])), n_facts=int(r[6]),
+                n_shared=int(r[7]), n_single=int(r[8]), n_conflicts=int(r[9]),
+                updated_at=datetime.fromisoformat(r[10]),
+            )
+            for r in rows
+        ], total
+
+    def story_facts(self, story_id: str) -> list[StoryFactRow]:
+        """The indexed facts of one story, in report order."""
+        rows = self._read(
+            "SELECT fact_id, number, text, outlets, exclusive, first_reported, support"
+            " FROM story_facts WHERE story_id = ? ORDER BY number",
+            (story_id,),
+        )
+        return [StoryFactRow(r[0], int(r[1]), r[2], tuple(json.loads(r[3])), r[4], r[5], int(r[6])) for r in rows]
+
+    def search_facts(
+        self, query: str, limit: int = 20, *, mark: tuple[str, str] = ("[", "]")
+    ) -> list[FactHit]:
+        """Facts of the library matching an FTS5 ``query``, best first (see :meth:`search`)."""
+        if not query.strip():
+            raise StoreQueryError("empty search query")
+        if limit < 1:
+            return []
+        try:
+            rows = self._connection().execute(
+                "SELECT f.story_id, s.title, f.fact_id, f.number,"
+                " snippet(facts_fts, 0, ?, ?, '…', ?), f.outlets, bm25(facts_fts) AS rank"
+                " FROM facts_fts JOIN story_facts f ON f.seq = facts_fts.rowid"
+                " JOIN stories s ON s.id = f.story_id"
+                " WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?",
+                (mark[0], mark[1], _SNIPPET_TOKENS, query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreQueryError(f"invalid search query {query!r}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: search failed: {exc}") from exc
+        return [FactHit(r[0], r[1], r[2], int(r[3]), r[4], tuple(json.loads(r[5])), float(r[6])) for r in rows]
+
+    def outlet_totals(self, outlet: str | None = None) -> list[OutletTotals]:
+        """Per outlet, sums over the stories it is in (most stories first); one outlet if named."""
+        where, params = ("WHERE outlet = ?", (outlet,)) if outlet is not None else ("", ())
+        rows = self._read(
+            "SELECT outlet, count(*), sum(n_articles), sum(n_reported), sum(n_first),"
+            " sum(n_exclusive), sum(n_omitted), sum(n_contradicted)"
+            f" FROM story_outlets {where} GROUP BY outlet ORDER BY count(*) DESC, outlet",
+            params,
+        )
+        return [OutletTotals(r[0], *(int(v) for v in r[1:])) for r in rows]
+
+    def outlet_stories(self, outlet: str) -> list[tuple[StorySummary, StoryOutletRow]]:
+        """Every story the outlet is in, newest first, with its row for that story."""
+        rows = self._read(
+            "SELECT story_id, n_articles, n_reported, n_first, n_exclusive, n_omitted,"
+            " n_contradicted, omitted, profile FROM story_outlets WHERE outlet = ?",
+            (outlet,),
+        )
+        by_story = {
+            r[0]: StoryOutletRow(
+                outlet, int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]), int(r[6]),
+                tuple(json.loads(r[7])), json.loads(r[8]) if r[8] else None,
+            )
+            for r in rows
+        }
+        out: list[tuple[StorySummary, StoryOutletRow]] = []
+        ids = list(by_story)
+        for k in range(0, len(ids), _CHUNK):
+            summaries, _ = self.list_stories(story_ids=ids[k : k + _CHUNK], limit=_CHUNK)
+            out.extend((s, by_story[s.id]) for s in summaries)
+        out.sort(key=lambda pair: (pair[0].last_published is None, -(_utc_seconds(pair[0].last_published) or 0.0)))
+        return out
+
+    def outlet_facts(self, outlet: str, *, exclusive: bool = False, first: bool = False, limit: int = 50) -> list[tuple[str, str, StoryFactRow]]:
+        """(story id, story title, fact) of facts this outlet alone reported (``exclusive``) or
+        reported first among several outlets (``first``), newest stories first."""
+        cond = "f.exclusive = ?" if exclusive else "f.first_reported = ? AND f.n_outlets > 1"
+        if exclusive == first:
+            raise ValueError("choose one of exclusive or first")
+        rows = self._read(
+            "SELECT f.story_id, s.title, f.fact_id, f.number, f.text, f.outlets, f.exclusive,"
+            " f.first_reported, f.support FROM story_facts f JOIN stories s ON s.id = f.story_id"
+            f" WHERE {cond} ORDER BY s.last_utc IS NULL, s.last_utc DESC, f.number LIMIT ?",
+            (outlet, limit),
+        )
+        return [
+            (r[0], r[1], StoryFactRow(r[2], int(r[3]), r[4], tuple(json.loads(r[5])), r[6], r[7], int(r[8])))
+            for r in rows
+        ]
+
+    def list_outlets(self) -> list[str]:
+        """Every outlet with a story in the library, by name."""
+        return [r[0] for r in self._read("SELECT DISTINCT outlet FROM story_outlets ORDER BY outlet")]
+
+    def unassigned_articles(self) -> list[str]:
+        """Stored articles that are in no story (new, or their analysis failed), stored order."""
+        return [
+            r[0]
+            for r in self._read(
+                "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id"
+                " WHERE sa.article_id IS NULL ORDER BY a.seq"
+            )
+        ]
+
+    def delete_articles(self, article_ids: Iterable[str]) -> int:
+        """Remove articles with their origins, analyses, story membership and fetch records
+        (so that a feed run may fetch them again); returns how many were stored."""
+        with self._write() as conn:
+            return self._delete_articles(conn, list(dict.fromkeys(article_ids)))
+
+    @staticmethod
+    def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
+        n = 0
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM fetched WHERE article_id IN ({marks})", chunk)
+            n += conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk).rowcount
+        return n
+
+    def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """The stored text of each of ``article_ids`` that is stored."""
+        ids = list(dict.fromkeys(article_ids))
+        return {r[0]: r[1] for r in self._in("SELECT id, text FROM articles WHERE id IN ({marks})", ids)}
+
+    # --- library: runs -------------------------------------------------------------------------
+
+    def start_run(self, kind: str, inputs: Sequence[str], *, status: str = "running") -> int:
+        """Record a new library update; returns its id."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (kind, status, inputs, started_at) VALUES (?, ?, ?, ?)",
+                (kind, status, _dumps(list(inputs)), _now()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_run(self, run_id: int, *, stage: str | None = None, done: int = 0, total: int = 0, status: str | None = None) -> None:
+        """Progress of a run (``status`` changes only when given)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE runs SET stage = coalesce(?, stage), done = ?, total = ?,"
+                " status = coalesce(?, status) WHERE id = ?",
+                (stage, done, total, status, run_id),
+            )
+
+    def finish_run(self, run_id: int, *, result: Mapping[str, Any] | None = None, error: str | None = None) -> None:
+        """Mark a run done (with its ``result``) or failed (with ``error``)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, result = ?, error = ? WHERE id = ?",
+                ("failed" if error else "done", _now(), None if result is None else _dumps(result), error, run_id),
+            )
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """One run, or None."""
+        rows = self._read(
+            "SELECT id, kind, status, inputs, started_at, finished_at, stage, done, total, result, error"
+            " FROM runs WHERE id = ?",
+            (run_id,),
+        )
+        return self._run(rows[0]) if rows else None
+
+    def list_runs(self, limit: int = 20) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        rows = self._read(
+            "SELECT id, kind, status, inputs, started_at, finished_at, stage, done, total, result, error"
+            " FROM runs ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [self._run(r) for r in rows]
+
+    @staticmethod
+    def _run(r: Sequence[Any]) -> RunRecord:
+        return RunRecord(
+            id=int(r[0]), kind=r[1], status=r[2], inputs=tuple(json.loads(r[3])),
+            started_at=datetime.fromisoformat(r[4]), finished_at=_parse_time(r[5]), stage=r[6],
+            done=int(r[7]), total=int(r[8]), result=json.loads(r[9]) if r[9] else None, error=r[10],
+        )
+
     # --- maintenance --------------------------------------------------------------------------
 
     def integrity_check(self) -> str:
@@ -644,13 +1262,35 @@ class Store:
         result = "; ".join(r[0] for r in self._read("PRAGMA integrity_check"))
         if result != "ok":
             return result
-        try:
-            self._connection().execute(
-                "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
-            )
-        except sqlite3.Error as exc:
-            return f"full-text index: {exc}"
+        for table in ("articles_fts", "facts_fts"):
+            try:
+                self._connection().execute(
+                    f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
+                )
+            except sqlite3.Error as exc:
+                return f"full-text index {table}: {exc}"
+        problems = self._read("PRAGMA foreign_key_check")
+        if problems:
+            return f"foreign keys: {len(problems)} dangling rows, first in {problems[0][0]}"
         return "ok"
+
+
+def _migrate(conn: sqlite3.Connection, name: str, version: int) -> int:
+    """Upgrade a store of an older schema version in place; returns the new version."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        # re-read under the write lock: another process may have upgraded it meanwhile
+        start = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(start + 1, SCHEMA_VERSION + 1):
+            for stmt in _statements(_MIGRATIONS[step]):
+                conn.execute(stmt)
+            log.info("%s: store upgraded to schema version %d", name, step)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise StoreError(f"{name}: cannot upgrade the store from version {version}: {exc}") from exc
+    return SCHEMA_VERSION
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
