@@ -22,6 +22,9 @@ def test_layers_defaults_file_overrides(tmp_path):
         ({"published": "last tuesday"}, "not an ISO 8601"),
         ({"nonsense": 1}, "unknown setting"),
         ({"allow_private": "yes"}, "expected true/false"),
+        ({"engine": "spark"}, "'spark' is not one of local, ray"),
+        ({"workers": -1}, "out of range"),
+        ({"embed_threads": 0}, "out of range"),
     ],
 )
 def test_bad_values_are_named(overrides, message):

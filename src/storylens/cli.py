@@ -79,6 +79,9 @@ def analyze(
     field_map: Optional[List[str]] = typer.Option(None, "--field-map", help="JSONL/CSV field mapping ours=theirs, e.g. text=body (repeatable)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
     store: Optional[str] = typer.Option(None, "--store", help="SQLite file keeping articles and analyses across runs."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: one per core; 1 = in-process)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Where stages run: local | ray."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (--engine ray; default: a local Ray)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
 ) -> None:
@@ -106,6 +109,9 @@ def analyze(
             field_map=field_map or None,
             allow_private=allow_private or None,
             store=store,
+            workers=workers,
+            engine=engine,
+            ray_address=address,
         )
     except (SettingsError, ValueError) as exc:
         _say(err, str(exc), "error:", "red")

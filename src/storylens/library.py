@@ -354,16 +354,12 @@ def _update(
     computed: dict[str, StoryReport] = {}
     records: list[StoryRecord] = []
     if todo:
-        from storylens.compare import compare_story
-        from storylens.pipeline import StoredEmbedder, _embedder
+        from storylens.pipeline import compare_stories
 
-        embedder = StoredEmbedder(_embedder(settings), store)
         texts = store.article_texts([a for s in todo for a in s.article_ids])
-        for n, story in enumerate(todo, 1):
-            sr = compare_story(story, [by_id[i] for i in story.article_ids], settings, embedder)
+        for story, sr in zip(todo, compare_stories(todo, by_id, settings, store=store, progress=progress)):
             computed[story.id] = sr
             records.append(story_record(sr, new_keys[story.id], the_recipe, texts))
-            progress("compare", n, len(todo))
 
     new_ids = {s.id for s in stories}
     removed = tuple(sorted(sid for sid in pool_stories if sid not in new_ids))

@@ -7,11 +7,14 @@
 2. dedupe      exact duplicates (same content hash) are dropped and recorded; near-duplicates
                and wire copies are mapped to their original (``group.dedupe.find_copies``)
 3. understand  one spaCy parse per article → :class:`ArticleAnalysis`: mentions, sources,
-               quotes, times, quantities, claims (``understand.analyze_articles``)
+               quotes, times, quantities, claims (``understand.analyze_articles``), run by the
+               engine (``engine.open_engine``: in-process, worker processes, or Ray actors)
 4. group       articles → :class:`Story` (``group.stories.group_stories``); copies join the story
                of their original
-5. compare     per story: entities linked, claims aligned into facts, conflicts, statuses,
-               timeline → :class:`StoryReport` (``compare.compare_story``)
+5. compare     every distinct text the comparisons need is embedded once, in length-sorted
+               batches spread over the engine's workers (or read from the store); then per
+               story: entities linked, claims aligned into facts, conflicts, statuses,
+               timeline → :class:`StoryReport` (``compare.compare_story``, run by the engine)
 6. render      :class:`Report` → text | md | json | html (``render.render``), done by the caller
 
 Each stage gets its options from one :class:`Settings` object; nothing reads globals.
@@ -19,27 +22,30 @@ Each stage gets its options from one :class:`Settings` object; nothing reads glo
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import logging
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from collections import Counter
+from typing import Callable, Mapping, Sequence, TextIO
 
 import numpy as np
 
 from storylens._version import __version__
-from storylens.compare import compare_story
+from storylens.compare import embedding_texts
+from storylens.engine import Engine, open_engine
+from storylens.engine.tasks import CompareJob, embedder_name, embedding_batches
 from storylens.group.dedupe import find_copies
 from storylens.group.stories import group_stories
 from storylens.ingest import read_inputs
-from storylens.model import Article, ArticleAnalysis, Report, Skipped, Story
+from storylens.model import Article, ArticleAnalysis, Report, Skipped, Story, StoryReport
 from storylens.settings import Settings
 from storylens.store import Store
-from storylens.understand import analyze_articles
-from storylens.understand.embed import Embedder, EmbedderUnavailable, get_embedder
+from storylens.understand.embed import Embedder
 
-__all__ = ["run", "analyze_inputs", "Progress"]
+__all__ = ["run", "analyze_inputs", "compare_stories", "Progress"]
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +90,22 @@ class StoredEmbedder:
         return np.vstack(rows)
 
 
-def _embedder(settings: Settings) -> Embedder:
-    try:
-        return get_embedder(settings.embedder)
-    except EmbedderUnavailable as exc:
-        log.warning("%s; falling back to the lexical embedder (paraphrases will be missed)", exc)
-        return get_embedder("lexical")
+class EngineEmbedder:
+    """Embeds through an engine: distinct texts, sorted by length, in batches spread over its
+    workers (:func:`storylens.engine.tasks.embedding_batches`); rows come back in input order."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.name = embedder_name(settings)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        batches = embedding_batches(texts)
+        row: dict[str, np.ndarray] = {}
+        for batch, vectors in zip(batches, self.engine.embed(batches)):
+            row.update(zip(batch, vectors))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([row[t] for t in texts])
 
 
 def drop_exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], dict[str, str]]:
@@ -120,7 +136,11 @@ def analyzer_version(spacy_model: str) -> str:
 
 
 def _understand(
-    articles: Sequence[Article], settings: Settings, store: Store | None, progress: Progress
+    articles: Sequence[Article],
+    settings: Settings,
+    store: Store | None,
+    progress: Progress,
+    engine: Engine | None = None,
 ) -> tuple[list[ArticleAnalysis], list[Skipped]]:
     """Analyses in input order; with a store, known articles are read back, new ones saved."""
     skipped: list[Skipped] = []
@@ -134,7 +154,10 @@ def _understand(
     fresh: dict[str, ArticleAnalysis] = {}
     batch: list[ArticleAnalysis] = []
     done = len(cached)
-    for item in analyze_articles(todo, settings) if todo else ():
+    if todo and engine is None:
+        with contextlib.closing(open_engine(settings)) as own:
+            return _understand(articles, settings, store, progress, own)
+    for item in engine.understand(todo) if todo else ():  # type: ignore[union-attr]
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
@@ -181,19 +204,74 @@ def analyze_inputs(
         return add_articles(store, articles, settings, progress=progress).report
     articles, duplicates = drop_exact_duplicates(articles)
     copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
-    analyses, skipped = _understand(articles, settings, store, progress)
-    by_id = {a.article.id: a for a in analyses}
-    originals = [a for a in analyses if a.article.id not in copies]
-    stories = list(group_stories(originals, threshold=settings.story_threshold))
-    stories = _attach_copies(stories, copies, by_id)
-    embedder = _embedder(settings)
+    with contextlib.closing(open_engine(settings)) as engine:
+        analyses, skipped = _understand(articles, settings, store, progress, engine)
+        by_id = {a.article.id: a for a in analyses}
+        originals = [a for a in analyses if a.article.id not in copies]
+        stories = list(group_stories(originals, threshold=settings.story_threshold))
+        stories = _attach_copies(stories, copies, by_id)
+        reports = compare_stories(stories, by_id, settings, store=store, progress=progress, engine=engine)
+    return Report(stories=tuple(reports), skipped=tuple(skipped), duplicates=duplicates)
+
+
+# Texts embedded per round of the compare stage: vectors are held only for the stories of the
+# round (and for texts later stories share), so memory does not grow with the run.
+_ROUND_TEXTS = 2048
+
+
+def compare_stories(
+    stories: Sequence[Story],
+    by_id: Mapping[str, ArticleAnalysis],
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    progress: Progress = _no_progress,
+    engine: Engine | None = None,
+) -> list[StoryReport]:
+    """Every story's report, in order. Each distinct text of the run is embedded once (or read
+    from the store), and the next round's texts are embedded while this round's stories are
+    compared."""
+    if engine is None:
+        with contextlib.closing(open_engine(settings)) as own:
+            return compare_stories(stories, by_id, settings, store=store, progress=progress, engine=own)
+    embedder: Embedder = EngineEmbedder(engine, settings)
     if store is not None:
         embedder = StoredEmbedder(embedder, store)
-    reports = []
-    for n, story in enumerate(stories, 1):
-        reports.append(compare_story(story, [by_id[i] for i in story.article_ids], settings, embedder))
-        progress("compare", n, len(stories))
-    return Report(stories=tuple(reports), skipped=tuple(skipped), duplicates=duplicates)
+    texts_of = [embedding_texts(s, [by_id[i] for i in s.article_ids]) for s in stories]
+    uses = Counter(t for texts in texts_of for t in set(texts))
+    vectors: dict[str, np.ndarray] = {}
+
+    def embed_round(ks: list[int]) -> None:
+        new = list(dict.fromkeys(t for k in ks for t in texts_of[k] if t not in vectors))
+        if new:
+            vectors.update(zip(new, embedder.embed(new)))
+
+    rounds: list[list[int]] = [[]]
+    size = 0
+    for k, texts in enumerate(texts_of):
+        if size >= _ROUND_TEXTS:
+            rounds.append([])
+            size = 0
+        rounds[-1].append(k)
+        size += len(texts)
+    reports: list[StoryReport] = []
+    embed_round(rounds[0])
+    for n, ks in enumerate(rounds):
+        jobs = [
+            CompareJob(stories[k], tuple(by_id[i] for i in stories[k].article_ids), {t: vectors[t] for t in texts_of[k]})
+            for k in ks
+        ]
+        results = engine.compare(jobs)  # a pool starts on these at once
+        if n + 1 < len(rounds):
+            embed_round(rounds[n + 1])
+        for k, report in zip(ks, results):
+            reports.append(report)
+            progress("compare", len(reports), len(stories))
+            for t in set(texts_of[k]):
+                uses[t] -= 1
+                if not uses[t]:
+                    vectors.pop(t, None)
+    return reports
 
 
 def _attach_copies(

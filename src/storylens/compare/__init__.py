@@ -26,7 +26,7 @@ from storylens.understand.embed import Embedder
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
 from storylens.understand.nlp import get_nlp
 
-__all__ = ["compare_story", "link_story"]
+__all__ = ["compare_story", "link_story", "embedding_texts"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,19 @@ def link_story(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[Entity, ...],
         )
         out.append(dataclasses.replace(a, mentions=mentions, sources=sources, quotes=quotes, claims=claims))
     return entities, tuple(out)
+
+
+def embedding_texts(story: Story, analyses: Sequence[ArticleAnalysis]) -> list[str]:
+    """The texts :func:`compare_story` embeds for this story, so that an engine can embed a whole
+    run's texts beforehand, each once: every claim, and the whole sentence of a claim that is one
+    of its clauses (``merge_clause_facts`` compares those). A story of one article embeds nothing."""
+    by_id = {a.article.id: a for a in analyses}
+    ordered = [by_id[aid] for aid in dict.fromkeys(story.article_ids)]
+    if len(ordered) < 2:
+        return []
+    texts = [c.text for a in ordered for c in a.claims]
+    texts += [a.article.text[c.sentence.start : c.sentence.end] for a in ordered for c in a.claims if c.sentence]
+    return texts
 
 
 def compare_story(

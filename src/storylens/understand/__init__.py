@@ -80,7 +80,7 @@ def analyze_articles(
         else:
             batch.append(article)
     get_nlp(settings.spacy_model).max_length = max(settings.max_chars, 1)
-    docs = parse_many((a.text for a in batch), settings.spacy_model, settings.n_process)
+    docs = parse_many((a.text for a in batch), settings.spacy_model)
     for article, doc in zip(batch, docs):
         try:
             yield analyze_doc(doc, article)

@@ -27,7 +27,7 @@ import importlib.util
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -40,6 +40,7 @@ __all__ = [
     "EmbedderUnavailable",
     "MiniLMEmbedder",
     "LexicalEmbedder",
+    "VectorTable",
     "get_embedder",
     "minilm_files",
 ]
@@ -112,7 +113,7 @@ class MiniLMEmbedder:
         model_path: Path | None = None,
         tokenizer_path: Path | None = None,
         *,
-        threads: int = 2,
+        threads: int = 1,
         max_tokens: int = MAX_TOKENS,
         batch_size: int = BATCH_SIZE,
     ) -> None:
@@ -135,7 +136,10 @@ class MiniLMEmbedder:
 
         options = ort.SessionOptions()
         # Measured on the 2-core dev machine, 200 seed-article sentences (133 chars on average):
-        # 2 threads 171-181 sentences/s, 1 thread 72-95. More threads than cores only contend.
+        # alone on the machine 2 threads gave 171-181 sentences/s and 1 thread 72-95, but with the
+        # other core busy (parsing, comparing, other programs) 2 threads spin-wait: on the 3,935
+        # BASIL claim texts in one call 1 thread did 68/s and 2 threads 23/s. The engines get
+        # their parallelism from worker processes, one thread each (``Settings.embed_threads``).
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
         self._session: onnxruntime.InferenceSession = ort.InferenceSession(
@@ -206,10 +210,36 @@ class LexicalEmbedder:
 
 
 @functools.lru_cache(maxsize=4)
-def get_embedder(name: str = "minilm") -> Embedder:
+def get_embedder(name: str = "minilm", threads: int = 1) -> Embedder:
     """The embedder called ``name`` ("minilm" or "lexical"), built once per process."""
     if name == "minilm":
-        return MiniLMEmbedder()
+        return MiniLMEmbedder(threads=threads)
     if name == "lexical":
         return LexicalEmbedder()
     raise EmbedderUnavailable(f"unknown embedder {name!r}; expected 'minilm' or 'lexical'")
+
+
+class VectorTable:
+    """An embedder that serves vectors computed beforehand and embeds only texts it lacks.
+
+    The engines embed every distinct text of a run once, in length-sorted batches, and hand each
+    story's comparison a table of its vectors; a text the table lacks (a stage that embeds
+    something new) is embedded by ``fallback`` and kept.
+    """
+
+    def __init__(self, vectors: Mapping[str, np.ndarray], fallback: Embedder) -> None:
+        self.vectors = dict(vectors)
+        self.fallback = fallback
+        self.name = fallback.name
+        self.missed = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.missed += len(missing)
+            log.debug("%d texts were not embedded beforehand", len(missing))
+            for text, row in zip(missing, self.fallback.embed(missing)):
+                self.vectors[text] = row
+        if not texts:
+            return self.fallback.embed([])
+        return np.vstack([self.vectors[t] for t in texts]).astype(np.float32, copy=False)

@@ -1,0 +1,94 @@
+"""The local engine: a pool of worker processes gives the report the in-process run gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import storylens
+from storylens.engine import open_engine
+from storylens.engine.local import LocalEngine
+from storylens.engine.tasks import embedding_batches, understand_batch
+from storylens.ingest import make_article
+from storylens.model import Outlet
+from storylens.render.json import report_to_dict
+from storylens.settings import Settings, SettingsError
+from storylens.understand.embed import VectorTable, get_embedder
+from tests.conftest import EXAMPLES
+
+
+def test_a_pool_of_two_workers_gives_the_in_process_report(monkeypatch):
+    import storylens.engine.local as local
+
+    alone = storylens.analyze([str(EXAMPLES)], workers=1)
+    for name in ("MIN_ARTICLES", "MIN_EMBED_BATCHES", "MIN_STORIES"):
+        monkeypatch.setattr(local, name, 0)
+    started = []
+    real = LocalEngine._executor
+    monkeypatch.setattr(LocalEngine, "_executor", lambda self: started.append(self.workers) or real(self))
+    pooled = storylens.analyze([str(EXAMPLES)], workers=2)
+    assert started and set(started) == {2}
+    assert report_to_dict(pooled) == report_to_dict(alone)
+
+
+def test_small_runs_stay_in_process():
+    engine = LocalEngine(Settings(workers=2))
+    arts = [make_article("Ferry runs aground. " * 20, outlet=Outlet("A"), origin="a.txt")]
+    (analysis,) = engine.understand(arts)
+    assert analysis.article.id == arts[0].id
+    assert engine._pool is None
+    engine.close()
+
+
+def test_workers_default_to_the_available_cores():
+    from storylens.engine.local import available_cores
+
+    assert LocalEngine(Settings()).workers == available_cores() >= 1
+    assert LocalEngine(Settings(workers=3)).workers == 3
+
+
+def test_unknown_engine_is_named():
+    with pytest.raises(SettingsError, match="unknown engine 'spark'"):
+        open_engine(Settings(engine="spark"))
+
+
+def test_embedding_batches_are_distinct_sorted_and_independent_of_input_order():
+    texts = ["ccc", "a", "bb", "a", "dddd", "bb"]
+    assert embedding_batches(texts, size=2) == [["a", "bb"], ["ccc", "dddd"]]
+    assert embedding_batches(list(reversed(texts)), size=2) == embedding_batches(texts, size=2)
+
+
+def test_vector_table_serves_given_rows_and_embeds_only_what_it_lacks():
+    lexical = get_embedder("lexical")
+
+    class Counting:
+        name = "lexical"
+        seen: list[str] = []
+
+        def embed(self, texts):
+            self.seen.extend(texts)
+            return lexical.embed(texts)
+
+    given = {"The ferry ran aground.": lexical.embed(["The ferry ran aground."])[0]}
+    table = VectorTable(given, Counting())
+    rows = table.embed(["The ferry ran aground.", "Sailings stopped.", "Sailings stopped."])
+    assert np.array_equal(rows, lexical.embed(["The ferry ran aground.", "Sailings stopped.", "Sailings stopped."]))
+    assert Counting.seen == ["Sailings stopped."] and table.missed == 1
+
+
+def test_a_failing_article_is_skipped_and_the_batch_goes_on(monkeypatch):
+    import storylens.understand as understand
+
+    good = make_article("The ferry ran aground on Tuesday. " * 10, outlet=Outlet("A"), origin="good.txt")
+    bad = make_article("Lifeboats took everyone off. " * 10, outlet=Outlet("B"), origin="bad.txt")
+    real = understand.analyze_doc
+
+    def analyze_doc(doc, article):
+        if article.origin == "bad.txt":
+            raise RuntimeError("boom")
+        return real(doc, article)
+
+    monkeypatch.setattr(understand, "analyze_doc", analyze_doc)
+    first, second = understand_batch([good, bad], Settings())
+    assert first.article.origin == "good.txt"
+    assert second.source == "bad.txt" and "boom" in second.reason
