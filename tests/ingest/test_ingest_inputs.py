@@ -49,7 +49,7 @@ def test_folder_batch_continues_after_bad_files(tmp_path: Path, caplog: pytest.L
     _write(root / "b_latin1.txt", ("Caf\u00e9 " + BODY).encode("cp1252"))
     _write(root / "c_empty.md", "")
     _write(root / "d_page.html", FIXTURE.read_bytes())
-    _write(root / "e_image.png", b"\x89PNG\r\n\x1a\n")  # unknown suffix inside a folder: ignored
+    _write(root / "e_image.png", b"\x89PNG\r\n\x1a\n")  # unknown suffix inside a folder: counted, not read
     _write(root / ".hidden.txt", BODY)
     _write(root / ".git" / "x.txt", BODY)
     _write(root / "sub" / "f_more.text", BODY)
@@ -66,6 +66,7 @@ def test_folder_batch_continues_after_bad_files(tmp_path: Path, caplog: pytest.L
         ("article", "sub/f_more.text"),
         ("article", "sub/g_records.ndjson:1"),
         ("skipped", "sub/g_records.ndjson:2"),
+        ("skipped", "."),  # the folder's own entry: files it did not read
         ("skipped", str(tmp_path / "missing.txt")),
     ]
     reasons = {Path(x.source).name: x.reason for x in items if isinstance(x, Skipped)}
@@ -73,10 +74,11 @@ def test_folder_batch_continues_after_bad_files(tmp_path: Path, caplog: pytest.L
         "not UTF-8 text: invalid byte 0xe9 at offset 3 (it looks like Latin-1/Windows-1252); re-save the file as UTF-8"
     )
     assert reasons["c_empty.md"] == "empty file"
+    assert reasons["in"] == "1 file not read: no reader for their suffix (.png 1); name a file as an input to read it"
     assert reasons["missing.txt"] == "no such file or folder"
     # every skip is logged once as a warning
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warned) == 4
+    assert len(warned) == 5
     assert any("b_latin1.txt" in m for m in warned)
 
 

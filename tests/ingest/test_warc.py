@@ -324,7 +324,8 @@ def test_folder_walk_picks_up_archives(tmp_path: Path) -> None:
     write_warc(tmp_path / "b.WARC", [Rec("https://news.test/2", "2024-03-01T10:00:00Z", page("Two"))], gz=False)
     (tmp_path / "c.gz").write_bytes(gzip.compress(b"not for us"))
     items = list(read_inputs([str(tmp_path)], SETTINGS))
-    assert [a.title for a in articles(items)] == ["One", "Two"] and len(items) == 2
+    assert [a.title for a in articles(items)] == ["One", "Two"] and len(items) == 3
+    assert "(.gz 1)" in items[-1].reason  # the unknown file is said, not read
 
 
 def test_memory_stays_flat_while_streaming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,9 +10,13 @@ logged and recorded with a human reason, and never stops the batch.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import logging
+import os
 import re
+import stat
 import sys
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, TextIO
@@ -26,12 +30,19 @@ __all__ = [
     "BinaryInput",
     "EncodingProblem",
     "InputNotFound",
+    "NotAFile",
     "NoArticleText",
     "TooShort",
     "TooLarge",
     "TooLong",
     "BadRecord",
     "BadFrontMatter",
+    "DamagedFile",
+    "read_input_bytes",
+    "check_regular_file",
+    "content_suffix",
+    "GZIP_SUFFIXES",
+    "JSON_SUFFIXES",
     "make_article",
     "read_inputs",
     "paragraph_spans",
@@ -51,14 +62,26 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 ARCHIVE_SUFFIXES = frozenset({".warc", ".warc.gz", ".arc", ".arc.gz"})
 TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
+JSON_SUFFIXES = frozenset({".json"})
+# Every kind but archives (which decompress themselves) is also read gzip-compressed.
+GZIP_SUFFIXES = frozenset(
+    s + ".gz" for s in TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | TABLE_SUFFIXES | JSON_SUFFIXES
+)
 
 
 def file_suffix(path: Path) -> str:
-    """The lower-cased suffix that decides how a file is read: ``.warc.gz`` for archives, else the last one."""
+    """The lower-cased suffix that decides how a file is read: ``.warc.gz`` or ``.html.gz``
+    for archives and compressed files, else the last one."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
-    if len(suffixes) == 2 and "".join(suffixes) in ARCHIVE_SUFFIXES:
+    if len(suffixes) == 2 and "".join(suffixes) in ARCHIVE_SUFFIXES | GZIP_SUFFIXES:
         return "".join(suffixes)
     return path.suffix.lower()
+
+
+def content_suffix(path: Path) -> str:
+    """The suffix of what a file holds: ``.html`` for ``page.html.gz``, else :func:`file_suffix`."""
+    suffix = file_suffix(path)
+    return suffix[: -len(".gz")] if suffix in GZIP_SUFFIXES else suffix
 
 
 class IngestError(Exception):
@@ -83,6 +106,10 @@ class EncodingProblem(IngestError):
 
 class InputNotFound(IngestError):
     """The path does not exist or cannot be opened."""
+
+
+class NotAFile(IngestError):
+    """The path is a named pipe, socket or device: reading it might never end."""
 
 
 class NoArticleText(IngestError):
@@ -261,9 +288,13 @@ def read_inputs(
             continue
         if is_dir:
             found = False
-            for file in _walk(path):
+            for entry in _walk(path):
+                if isinstance(entry, Skipped):
+                    log.warning("skipped %s: %s", entry.source, entry.reason)
+                    yield entry
+                    continue
                 found = True
-                yield from _read_path(file, settings, explicit=False, seen=unseen)
+                yield from _read_path(entry, settings, explicit=False, seen=unseen)
             if not found:
                 reason = "folder holds no readable files (expected " + ", ".join(sorted(_readable_suffixes())) + ")"
                 log.warning("skipped %s: %s", raw, reason)
@@ -275,41 +306,62 @@ def read_inputs(
 _PROJECT_FILE = re.compile(r"(?i)^(?:readme|license|licence|changelog|contributing|notice|authors)(?:\.[a-z0-9]+)?$")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path | Skipped]:
+    """The files to read under ``folder`` in sorted order, and a :class:`Skipped` for every
+    entry that is not read and is not obviously meant to be left alone (hidden entries and
+    README/LICENSE files are): unreadable subfolders, dangling links, pipes and devices,
+    linked folders, and — one per folder — the files whose suffix no reader takes."""
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        log.warning("cannot list folder %s: %s", folder, exc)
+        yield Skipped(source=str(folder), reason=f"cannot list folder: {exc.strerror or exc}")
         return
+    unknown: dict[str, int] = {}
     for entry in entries:
         if entry.name.startswith("."):
             continue
         try:
             is_dir = entry.is_dir()
+            is_link = entry.is_symlink()
         except OSError as exc:
-            log.warning("cannot read %s: %s", entry, exc)
+            yield Skipped(source=str(entry), reason=f"cannot read: {exc.strerror or exc}")
             continue
         if is_dir:
-            if entry.is_symlink():
-                log.debug("not following symlinked folder %s", entry)
+            if is_link:
+                # a linked folder can lead back to an ancestor; named on the command line it is read
+                yield Skipped(source=str(entry), reason="symbolic link to a folder, not followed; name it as an input to read it")
                 continue
             yield from _walk(entry)
-        elif entry.is_file():
-            if _PROJECT_FILE.match(entry.name):
-                # a corpus folder's README or LICENSE describes the corpus; it is not an article
-                log.debug("ignoring %s: project file, not an article", entry)
-            elif file_suffix(entry) in _readable_suffixes() or _is_feed(entry):
-                yield entry
-            else:
-                log.debug("ignoring %s: unknown suffix", entry)
+            continue
+        if _PROJECT_FILE.match(entry.name):
+            # a corpus folder's README or LICENSE describes the corpus; it is not an article
+            log.debug("ignoring %s: project file, not an article", entry)
+            continue
+        try:
+            check_regular_file(entry)
+        except IngestError as exc:
+            yield Skipped(source=str(entry), reason=exc.reason)
+            continue
+        if file_suffix(entry) in _readable_suffixes() or _is_feed(entry):
+            yield entry
+        else:
+            kind = file_suffix(entry) or "no suffix"
+            unknown[kind] = unknown.get(kind, 0) + 1
+    if unknown:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(unknown.items()))
+        total = sum(unknown.values())
+        yield Skipped(
+            source=str(folder),
+            reason=f"{total} file{'s' if total != 1 else ''} not read: no reader for their suffix ({kinds}); name a file as an input to read it",
+        )
 
 
 def _readable_suffixes() -> frozenset[str]:
     from storylens.ingest.feed import FEED_SUFFIXES
 
-    return frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | ARCHIVE_SUFFIXES | TABLE_SUFFIXES) | frozenset(
-        FEED_SUFFIXES
-    )
+    return frozenset(
+        TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | ARCHIVE_SUFFIXES | TABLE_SUFFIXES | JSON_SUFFIXES | GZIP_SUFFIXES
+    ) | frozenset(FEED_SUFFIXES)
 
 
 def _is_feed(path: Path) -> bool:
@@ -334,7 +386,13 @@ def _read_file(
     from storylens.ingest import feed, html, records, text, warc
 
     source = str(path)
-    suffix = file_suffix(path)
+    suffix = content_suffix(path)
+    try:
+        check_regular_file(path)  # before anything opens it: a pipe would block the open
+    except IngestError as exc:
+        log.warning("skipped %s: %s", source, exc.reason)
+        yield Skipped(source=source, reason=exc.reason)
+        return
     if _is_feed(path):
         # a local feed file: its entries' pages are fetched
         yield from _guard(source, lambda: feed.read_feed(source, settings, seen=seen))
@@ -344,6 +402,9 @@ def _read_file(
         return
     if suffix in TABLE_SUFFIXES:
         yield from _guard(source, lambda: records.read_csv_file(path, settings))
+        return
+    if suffix in JSON_SUFFIXES:
+        yield from _guard(source, lambda: records.read_json_file(path, settings))
         return
     if suffix in ARCHIVE_SUFFIXES:
         yield from _guard(source, lambda: warc.read_warc(path, settings))
@@ -363,14 +424,70 @@ def _read_file(
     yield from _guard(source, lambda: iter([reader(path, settings)]))
 
 
-def open_input(path: Path) -> BinaryIO:
-    """The file opened for binary reading, or :class:`InputNotFound` with the reason."""
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_regular_file(path: Path) -> os.stat_result:
+    """The file's status; :class:`InputNotFound` (with dangling links named as such) or
+    :class:`NotAFile` for a pipe, socket or device, which are never opened: opening a pipe
+    waits for a writer, and a device such as /dev/zero never ends."""
     try:
+        status = path.stat()
+    except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise InputNotFound(f"broken symbolic link: it points to {os.readlink(path)}, which does not exist") from exc
+        raise InputNotFound("no such file or folder") from exc
+    except OSError as exc:
+        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+    for test, what in _SPECIAL_FILES:
+        if test(status.st_mode):
+            raise NotAFile(f"{what}, not a file: reading it may never end (to read a stream, pipe it to `storylens analyze -`)")
+    return status
+
+
+def open_input(path: Path) -> BinaryIO:
+    """The file opened for binary reading (decompressed on the fly for ``.gz`` kinds of
+    :data:`GZIP_SUFFIXES`), or :class:`InputNotFound` / :class:`NotAFile` with the reason."""
+    check_regular_file(path)
+    try:
+        if file_suffix(path) in GZIP_SUFFIXES:
+            return gzip.open(path, "rb")  # type: ignore[return-value]
         return path.open("rb")
     except FileNotFoundError as exc:
         raise InputNotFound("no such file or folder") from exc
     except OSError as exc:
         raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
+
+
+class DamagedFile(IngestError):
+    """A compressed file whose data is damaged or cut short."""
+
+
+def read_input_bytes(path: Path, settings: Settings) -> bytes:
+    """The file's content (decompressed for ``.gz`` kinds); never more than ``max_bytes`` is read."""
+    status = check_regular_file(path)
+    compressed = file_suffix(path) in GZIP_SUFFIXES
+    if not compressed and status.st_size > settings.max_bytes:
+        raise TooLarge(f"file too large: {status.st_size} bytes, limit is {settings.max_bytes} (setting max_bytes)")
+    with open_input(path) as fh:
+        try:
+            # one byte more than allowed tells "too large" apart from "exactly the limit"
+            data = fh.read(settings.max_bytes + 1)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise DamagedFile(f"damaged gzip data: {exc or 'the file ends too early'}") from exc
+        except OSError as exc:
+            raise InputNotFound(f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > settings.max_bytes:
+        raise TooLarge(
+            f"file too large: over {settings.max_bytes} bytes{' once decompressed' if compressed else ''}, "
+            f"limit is {settings.max_bytes} (setting max_bytes)"
+        )
+    return data
 
 
 def _head(path: Path) -> bytes:
@@ -381,7 +498,11 @@ def _head(path: Path) -> bytes:
 def _read_stdin(stream: TextIO, settings: Settings) -> Iterator[Article | Skipped]:
     from storylens.ingest import records
 
-    return apply_language(records.read_records(stream, origin="stdin", settings=settings), settings)
+    # Bytes where there are any: a line is then read only up to max_bytes, and bytes that are
+    # not UTF-8 become a reason for their line instead of an error that ends the stream.
+    raw = getattr(stream, "buffer", None)
+    lines = records.read_record_lines(raw, settings.max_bytes) if raw is not None else stream
+    return apply_language(records.read_records(lines, origin="stdin", settings=settings), settings)
 
 
 def apply_language(items: Iterable[Article | Skipped], settings: Settings) -> Iterator[Article | Skipped]:

@@ -24,10 +24,12 @@ import io
 import json
 import logging
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from storylens.ingest import (
+    content_suffix,
     open_input,
+    read_input_bytes,
     BadFrontMatter,
     BadRecord,
     EncodingProblem,
@@ -51,6 +53,8 @@ __all__ = [
     "read_records",
     "read_records_file",
     "read_csv_file",
+    "read_json_file",
+    "read_record_lines",
     "article_from_record",
     "parse_field_map",
     "apply_field_map",
@@ -188,6 +192,41 @@ def article_from_record(record: Any, *, origin: str, settings: Settings) -> Arti
     return with_default_published(dataclasses.replace(page, **changes), settings)
 
 
+class Oversized(str):
+    """Stands in for a line longer than ``max_bytes`` that was not kept; its value is empty."""
+
+    size: int
+
+    def __new__(cls, size: int) -> "Oversized":
+        line = super().__new__(cls, "")
+        line.size = size
+        return line
+
+
+def read_record_lines(stream: BinaryIO, limit: int) -> Iterator[str]:
+    """The lines of a byte stream decoded as UTF-8 (undecodable bytes as lone surrogates, which
+    :func:`read_records` reports), never holding more than ``limit + 1`` bytes of one line: a
+    longer line is read past in chunks and stands as an :class:`Oversized` marker."""
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            size = len(raw)
+            while not raw.endswith(b"\n"):
+                raw = stream.readline(1 << 20)
+                if not raw:
+                    break
+                size += len(raw)
+            yield Oversized(size)
+            continue
+        yield raw.decode("utf-8", errors="surrogateescape")
+
+
+def _too_large(size: int, settings: Settings) -> BadRecord:
+    return BadRecord(f"record too large: {size} bytes, limit is {settings.max_bytes} (setting max_bytes)")
+
+
 def read_records(lines: Iterable[str], *, origin: str, settings: Settings) -> Iterator[Article | Skipped]:
     """Articles of JSONL lines; a bad line gives ``Skipped(f"{origin}:{lineno}", reason)``.
 
@@ -195,19 +234,29 @@ def read_records(lines: Iterable[str], *, origin: str, settings: Settings) -> It
     """
     field_map = parse_field_map(settings.field_map)
     for lineno, line in enumerate(lines, start=1):
+        source = f"{origin}:{lineno}"
+        if isinstance(line, Oversized):
+            reason = _too_large(line.size, settings).reason
+            log.warning("skipped %s: %s", source, reason)
+            yield Skipped(source=source, reason=reason)
+            continue
         if lineno == 1:
             line = line.lstrip("\ufeff")
         if not line.strip():
             continue
-        source = f"{origin}:{lineno}"
-        try:
-            yield _one(line, source, settings, field_map)
-        except IngestError as exc:
-            log.warning("skipped %s: %s", source, exc.reason)
-            yield Skipped(source=source, reason=exc.reason)
-        except Exception as exc:  # one broken record must not end the batch
-            log.exception("unexpected error reading %s", source)
-            yield Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")
+        yield _one_record(source, lambda: _one(line, source, settings, field_map))
+
+
+def _one_record(source: str, read: Callable[[], Article]) -> Article | Skipped:
+    """``read()``, or the :class:`Skipped` saying why this one record could not be read."""
+    try:
+        return read()
+    except IngestError as exc:
+        log.warning("skipped %s: %s", source, exc.reason)
+        return Skipped(source=source, reason=exc.reason)
+    except Exception as exc:  # one broken record must not end the batch
+        log.exception("unexpected error reading %s", source)
+        return Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")
 
 
 def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -> Article:
@@ -220,11 +269,17 @@ def _one(line: str, source: str, settings: Settings, field_map: FieldMap = ()) -
         raise EncodingProblem(f"not UTF-8 text: {detail} in this line; re-save the file as UTF-8") from exc
     size = len(line.encode("utf-8"))
     if size > settings.max_bytes:
-        raise BadRecord(f"record too large: {size} bytes, limit is {settings.max_bytes} (setting max_bytes)")
+        raise _too_large(size, settings)
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadRecord(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise BadRecord("not readable JSON: nested too deeply") from exc
+    return _decoded(record, source, settings, field_map)
+
+
+def _decoded(record: Any, source: str, settings: Settings, field_map: FieldMap) -> Article:
     record = _without_surrogates(record)
     if isinstance(record, dict):
         record = apply_field_map(record, field_map)
@@ -257,8 +312,36 @@ def read_records_file(path: Path, settings: Settings) -> Iterator[Article | Skip
     """Articles of a JSONL file, streamed line by line (``settings.max_bytes`` applies per record)."""
     with open_input(path) as fh:
         _check_utf8_head(fh, 8192, "JSONL")
-        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in fh)
-        yield from read_records(lines, origin=str(path), settings=settings)
+        yield from read_records(read_record_lines(fh, settings.max_bytes), origin=str(path), settings=settings)
+
+
+def read_json_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
+    """Articles of a ``.json`` file holding one record or an array of records (the JSONL fields).
+
+    A record that is bad gives ``Skipped(f"{path}[{index}]", reason)``; a file that is not JSON,
+    or JSON of another shape, fails whole with one reason.
+    """
+    field_map = parse_field_map(settings.field_map)
+    data = read_input_bytes(path, settings)
+    _check_utf8_head(io.BytesIO(data), 8192, "JSON")
+    try:
+        decoded = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(f"not UTF-8 text: invalid byte 0x{data[exc.start]:02x} at byte {exc.start}; re-save the file as UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise BadRecord(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise BadRecord("not readable JSON: nested too deeply") from exc
+    if isinstance(decoded, dict):
+        decoded = [decoded]
+    if not isinstance(decoded, list) or not all(isinstance(r, dict) for r in decoded):
+        raise BadRecord(
+            "JSON of another shape: expected one article record or an array of them, "
+            "each an object with 'text' (or 'html') and 'outlet'"
+        )
+    for index, record in enumerate(decoded):
+        source = f"{path}[{index}]"
+        yield _one_record(source, lambda: _decoded(record, source, settings, field_map))
 
 
 # --- CSV / TSV --------------------------------------------------------------------------------
@@ -289,7 +372,7 @@ def read_csv_file(path: Path, settings: Settings) -> Iterator[Article | Skipped]
     field_map = parse_field_map(settings.field_map)
     with open_input(path) as fh:
         head = _check_utf8_head(fh, 65536, "CSV")
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(head)
+        delimiter = "\t" if content_suffix(path) == ".tsv" else _sniff_delimiter(head)
         # The csv module's field limit (131,072 characters by default) is process-wide; it is
         # raised to max_bytes, never lowered, so a long article body fits in one cell.
         csv.field_size_limit(max(csv.field_size_limit(), settings.max_bytes))
@@ -331,19 +414,7 @@ def _csv_rows(
             continue
         if not any(cell.strip() for cell in row):
             continue
-        try:
-            if len(row) != len(header):
-                raise BadRecord(
-                    f"row has {len(row)} fields, the header has {len(header)} "
-                    "(an unquoted delimiter or quote in a field?)"
-                )
-            yield _csv_record(dict(zip(header, row)), source, settings, field_map)
-        except IngestError as exc:
-            log.warning("skipped %s: %s", source, exc.reason)
-            yield Skipped(source=source, reason=exc.reason)
-        except Exception as exc:  # one broken row must not end the file
-            log.exception("unexpected error reading %s", source)
-            yield Skipped(source=source, reason=f"unexpected error while reading: {type(exc).__name__}: {exc}")
+        yield _one_record(source, lambda: _csv_row(header, row, source, settings, field_map))
 
 
 def _csv_error_reason(exc: csv.Error, settings: Settings) -> str:
@@ -353,6 +424,14 @@ def _csv_error_reason(exc: csv.Error, settings: Settings) -> str:
     if "unexpected end of data" in message:
         return "malformed CSV: a quoted field starting in this row is never closed, it runs to the end of the file"
     return f"malformed CSV: {message}"
+
+
+def _csv_row(header: list[str], row: list[str], source: str, settings: Settings, field_map: FieldMap) -> Article:
+    if len(row) != len(header):
+        raise BadRecord(
+            f"row has {len(row)} fields, the header has {len(header)} (an unquoted delimiter or quote in a field?)"
+        )
+    return _csv_record(dict(zip(header, row)), source, settings, field_map)
 
 
 def _csv_record(row: dict[str, str], source: str, settings: Settings, field_map: FieldMap) -> Article:

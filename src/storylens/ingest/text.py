@@ -20,10 +20,10 @@ from storylens.ingest import (
     BinaryInput,
     EmptyInput,
     EncodingProblem,
-    InputNotFound,
-    TooLarge,
     check_length,
+    file_suffix,
     make_article,
+    read_input_bytes,
     with_default_published,
 )
 from storylens.ingest.outlet import outlet_from
@@ -87,21 +87,8 @@ def bom_encoding(data: bytes) -> str | None:
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
-    """The bytes of a file, refusing missing, oversized, empty and binary files."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise InputNotFound("no such file or folder") from exc
-    except OSError as exc:
-        raise InputNotFound(f"cannot open: {exc.strerror or exc}") from exc
-    if size > settings.max_bytes:
-        raise TooLarge(
-            f"file too large: {size} bytes, limit is {settings.max_bytes} (setting max_bytes)"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputNotFound(f"cannot read: {exc.strerror or exc}") from exc
+    """The bytes of a file, refusing missing, oversized, empty and binary files and non-files."""
+    data = read_input_bytes(path, settings)
     check_not_binary(data)
     return data
 
@@ -476,7 +463,7 @@ def read_text_file(path: Path, settings: Settings) -> Article:
     if published is None and (from_url := date_from_url(url)) is not None:
         published, how = from_url, "url"
     outlet = outlet_from(
-        fields.get("outlet") or (None if (url or fields.get("domain")) else path.stem),
+        fields.get("outlet") or (None if (url or fields.get("domain")) else path.name[: -len(file_suffix(path))] or path.name),
         url=url,
         domain=fields.get("domain") or None,
         kind=fields.get("kind") or None,
