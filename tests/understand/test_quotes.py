@@ -90,6 +90,12 @@ CASES = [
         "reckless", "mixed", "called",
         dict(kind="person", name="Dana Whitfield"),
     ),
+    # verbs that characterise: what the subject called, dismissed or referred to something as
+    (
+        "Ivo Kovac referred to the reporter as a “clown.”",
+        "clown.", "mixed", "referred",
+        dict(kind="person", name="Ivo Kovac"),
+    ),
     # indirect speech
     (
         "Alma Rooke said the harbor would reopen in May.",

@@ -30,6 +30,28 @@ def _pick(article: str, refs: tuple[SourceRef, ...], cue: str | None = None, **w
 
 # (sentence, expected fields of one SourceRef, expected cue text)
 CASES = [
+    # a verb without a subject of its own borrows the subject of the verb it hangs on
+    (
+        "Ivo Kovac stormed back, leaned over the desk and said that the vote was rigged.",
+        dict(kind="person", name="Ivo Kovac"),
+        "said",
+    ),
+    (
+        "Ivo Kovac was quick to retort that the figures were old.",
+        dict(kind="person", name="Ivo Kovac"),
+        "retort",
+    ),
+    # a body named by a proper modifier and an organisation noun
+    (
+        "The Obama campaign said that the rally would go ahead.",
+        dict(kind="organization", name="Obama campaign"),
+        "said",
+    ),
+    (
+        "Alma Rooke vowed that the harbor would reopen by May.",
+        dict(kind="person", name="Alma Rooke"),
+        "vowed",
+    ),
     (
         "According to a report by the Harbor Gazette, American officials have stated that the bridge will close.",
         dict(kind="outlet", name="Harbor Gazette", text="Harbor Gazette"),

@@ -66,7 +66,11 @@ _SCARE_MAX_WORDS = 2
 # An upper-case quote of this many words reads as a sentence even without closing punctuation.
 _DIRECT_MIN_WORDS = 4
 # Verbs that make a short fragment reported speech ("called the plan “reckless”").
-_FRAGMENT_LEMMAS = SPEECH_LEMMAS | frozenset({"call", "describe", "dub", "term", "label", "brand"})
+# "Verbs of characterising" too: what the subject called, praised or dismissed something as.
+_FRAGMENT_LEMMAS = SPEECH_LEMMAS | frozenset(
+    """call describe dub term label brand refer accuse dismiss denounce condemn praise hail
+    criticize criticise slam blast decry""".split()
+)
 # Next to a direct quote, "continued" introduces more of the same speech ("..., Ms. O'Neill
 # continued."); elsewhere it is no speech verb, so sourcing does not list it.
 _DIRECT_LEMMAS = SPEECH_LEMMAS | frozenset({"continue"})

@@ -78,6 +78,8 @@ SPEECH_LEMMAS = frozenset(
     say tell report state add write reply respond warn ask announce confirm deny claim note
     indicate insist explain acknowledge argue suggest assert declare reveal admit caution
     comment tweet post disclose estimate predict stress emphasize emphasise recall complain retort
+    urge vow promise pledge contend concede counter allege testify quip joke boast lament plead
+    proclaim remark assure summarize summarise recount
     """.split()
 )
 
@@ -342,17 +344,27 @@ def _adjacent_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return start, end
 
 
-def _subject(verb: Token) -> Token | None:
-    """The verb's subject; a coordinated, complement or participial verb ("..., saying") shares
-    its head's subject, and "who" in a relative clause stands for the noun the clause modifies."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subj is None and verb.head.i != verb.i and (
-        verb.dep_ in {"conj", "xcomp"} or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
-    ):
-        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if subj is not None and subj.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl" and verb.head.pos_ in {"NOUN", "PROPN"}:
-        return verb.head
-    return subj
+# How a verb without a subject of its own borrows one: "said" in "stormed back, leaned in and
+# said" (conj), "retort" in "was quick to retort" (xcomp of an acomp), "..., saying" (advcl).
+_SHARES_SUBJECT = frozenset({"conj", "xcomp", "acomp"})
+_MAX_CLIMB = 4
+
+
+def _subject_of(verb: Token) -> tuple[Token | None, Token]:
+    """The verb's subject and the verb that carries it (``verb`` or a head it shares its subject
+    with); "who" in a relative clause stands for the noun the clause modifies."""
+    v = verb
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    for _ in range(_MAX_CLIMB):
+        if subj is not None or v.head.i == v.i:
+            break
+        if not (v.dep_ in _SHARES_SUBJECT or (v.dep_ == "advcl" and v.tag_ == "VBG")):
+            break
+        v = v.head
+        subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is not None and subj.tag_ in {"WP", "WDT"} and v.dep_ == "relcl" and v.head.pos_ in {"NOUN", "PROPN"}:
+        return v.head, v
+    return subj, v
 
 
 def _ent_label(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
@@ -530,8 +542,7 @@ def _classify(
         if head.tag_ in {"NNP", "NNPS"} and position == "subject":
             # An unlabelled name speaking is most often a person the small model missed.
             return _ref(doc, start, end, "person", cue, name=name)
-        return None
-    if lemma in _ORG_NOUNS and position == "subject":
+    if lemma in _ORG_NOUNS and position == "subject":  # "the Obama campaign said"
         return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
     return None
 
@@ -606,19 +617,25 @@ def source_of_cue(
         return None
     cue = _cue_span(doc, verb.i, verb.i + 1)
     lemma = verb.lemma_.casefold()
-    subj = _subject(verb)
+    subj, carrier = _subject_of(verb)
     position = "reporter" if lemma == "report" else "subject"
     ref: SourceRef | None = None
     if subj is not None and not _crosses_line(doc, subj.i, verb.i):
         s, e = _phrase_bounds(doc, subj)
         ref = _classify(doc, s, e, subj, cue, ctx, position)
     if ref is None and (subj is None or _crosses_line(doc, subj.i, verb.i)):
-        run = _adjacent_name(doc, verb)
-        if run is not None:
+        # a paragraph without a full stop parses into the next one: take the name right before
+        # the verb (or before the verb it borrows its subject from) on the verb's own line
+        for v in dict.fromkeys((verb, carrier)):
+            run = _adjacent_name(doc, v)
+            if run is None or _crosses_line(doc, run[0], verb.i):
+                continue
             head = doc[run[1] - 1]
             while head.like_num and head.i > run[0]:
                 head = doc[head.i - 1]
             ref = _classify(doc, run[0], run[1], head, cue, ctx, position)
+            if ref is not None:
+                break
     if ref is None:
         return None
     rec = _recipient(verb)
