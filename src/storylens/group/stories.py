@@ -1,47 +1,89 @@
 """Group the articles of one run into stories.
 
-Each article becomes two TF-IDF vectors, weighted over the run: its content words (lowercased,
-stopwords out) and its named-entity mentions (``ArticleAnalysis.mentions``; names, not numbers
-or dates). Their cosines are blended, damped gently when two publication times are far apart,
-and articles are clustered by average linkage at a threshold. Average linkage only merges
-clusters whose *mean* pairwise similarity clears the threshold, so one article mentioning two
-stories does not chain them together the way connected components would.
+Each article becomes one sparse unit vector (its *signature*) made of three TF-IDF parts weighted
+over the run: its content words (lowercased, stopwords out, the lede's words counted
+``LEDE_WEIGHT`` times), its lede alone (the first ``LEDE_WORDS`` content words and the headline),
+and the set of named entities it mentions (``ArticleAnalysis.mentions``; names, not numbers or
+dates). The dot product of two signatures is their similarity; it is damped when two
+publication times are far apart, and articles are clustered by average linkage at a threshold.
+Average linkage merges two clusters only when the *mean* similarity of their articles clears
+the threshold, so one article mentioning two stories does not chain them together.
 
-Cost: the similarity matrix is dense (n x n), and average linkage runs inside each connected
-component of the thresholded graph (an average-linkage cluster never spans two components),
-so typical runs of a few thousand articles stay cheap; far larger corpora need blocking first.
+Why the lede counts twice over: the days of a saga share their background paragraphs (who the
+people are, what happened before) and differ in what the first sentences report, while three
+outlets covering one event open on the same event in different words.
+
+Scale (``cluster_signatures``): a run of up to ``EXHAUSTIVE_MAX`` articles compares every pair.
+Larger runs never build the n x n matrix. Candidate pairs are the articles one of whose
+``KEYS_PER_ARTICLE`` heaviest features (rare words and names weigh most) the other has, found by a sparse
+product over blocks of articles sorted by publication time, each block against the window of
+earlier articles close enough in time to reach the threshold at all (blocking by time); only
+candidate pairs are scored. Average linkage then runs inside each connected component of the
+candidate pairs that reach the threshold, on all pairs of the component (exact, as in a small
+run) up to ``DENSE_COMPONENT_MAX`` articles, and on the candidate pairs alone (the others
+counting as 0) beyond that. Measured in bench/grouping_scale.py.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 
 from storylens.model import ArticleAnalysis, Story, text_id
 
-__all__ = ["group_stories", "similarity_matrix", "cluster_matrix", "DEFAULT_THRESHOLD"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Signatures",
+    "cluster_matrix",
+    "cluster_signatures",
+    "group_stories",
+    "signatures",
+    "similarity_matrix",
+    "tfidf_rows",
+]
 
 log = logging.getLogger(__name__)
 
-# Tuned on the 150 BASIL articles (bench/grouping.py; B-cubed F1 over 50 three-outlet stories);
-# see group_stories for the curve. 0.2 was the best or within 0.01 of the best for every entity
-# weight tried (0-0.6), with and without publication times.
-DEFAULT_THRESHOLD = 0.2
-# Share of the similarity carried by entity mentions; the rest is content words. On BASIL at
-# threshold 0.2 any weight in 0-0.3 scored within 0.01 F1 (0.45-0.6: 0.02 lower); 0.3 keeps
-# names counting when outlets word a story differently, as they do more in small runs.
-ENTITY_WEIGHT = 0.3
+# Chosen on the 150 BASIL articles (bench/grouping.py; B-cubed F1 over 50 three-outlet stories),
+# with the part weights and the lede below: the threshold sits between the weakest story's
+# cohesion (0.191) and the strongest pull between two stories (0.163), measured without
+# publication times on all 150 articles analyzed together. In-sample; see the README.
+DEFAULT_THRESHOLD = 0.175
+# Shares of the similarity: all content words, the lede alone, entity names. Chosen on BASIL as
+# the best worst case over its two halves (first and last 25 stories) of a small grid (lede
+# share 0-0.6, entity share 0.2-0.3, lede 40 or 60 words counted 1 or 3 times).
+PART_WEIGHTS = (0.4, 0.4, 0.2)
+LEDE_WORDS = 60
+LEDE_WEIGHT = 3.0
 # Publication-time damping: none within a week (follow-ups, time zones, late reprints), then the
 # similarity halves every 30 days. Gentle on purpose: developing stories run for weeks.
 TIME_GRACE_DAYS = 7.0
 TIME_HALF_LIFE_DAYS = 30.0
+# The run's idf is shrunk toward tf as if this many documents sharing no word were added: among
+# three articles on one event the words they share are exactly the ones plain idf discounts
+# (calibrated with bench/grouping.py on BASIL, run as 150 articles at once and as 50 triplets).
+PSEUDO_DOCS = 10
+# Runs up to this size compare all pairs (a 2,000 x 2,000 matrix is 32 MB); beyond, candidates.
+EXHAUSTIVE_MAX = 2000
+# On BASIL (150 articles, no dates) pairs sharing a key found 160 of the 165 pairs at or above
+# the threshold with 2 keys and all of them with 4 (8 % of all pairs); 6 leaves a margin.
+KEYS_PER_ARTICLE = 6
+DENSE_COMPONENT_MAX = 2000
+# Rows per block of the candidate search, and candidate pairs scored at once (bounds memory).
+BLOCK_ROWS = 4096
+PAIR_CHUNK = 250_000
 # Labels that name things; dates, numbers and money say little about which story it is.
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -87,50 +129,73 @@ def _entity_key(text: str) -> str:
     return re.sub(r"'s$", "", key)
 
 
-def _entity_features(analysis: ArticleAnalysis) -> list[str]:
-    features: list[str] = []
+def _entity_features(analysis: ArticleAnalysis) -> set[str]:
+    features: set[str] = set()
     for mention in analysis.mentions:
         if mention.label not in ENTITY_LABELS:
             continue
         key = _entity_key(mention.text)
         if not key:
             continue
-        features.append(key)
+        features.add(key)
         parts = key.split()
         if mention.label == "PERSON" and len(parts) > 1:
             # Later mentions use the surname alone ("Gallant" after "Yoav Gallant").
-            features.append(parts[-1])
+            features.add(parts[-1])
     return features
 
 
-PSEUDO_DOCS = 10
+def _word_features(analysis: ArticleAnalysis) -> tuple[Counter[str], Counter[str]]:
+    """(all content words with the lede's counted LEDE_WEIGHT times, the lede's words alone)."""
+    words = _content_words(analysis.article.text)
+    headline = _content_words(analysis.article.title or "")
+    lede = Counter(words[:LEDE_WORDS] + headline)
+    body: Counter[str] = Counter(words + headline)
+    for word in words[:LEDE_WORDS]:
+        body[word] += LEDE_WEIGHT - 1.0
+    return body, lede
 
 
-def _tfidf(docs: Sequence[list[str]]) -> sparse.csr_matrix:
-    """Rows: sublinear tf x smooth idf, L2-normalised (empty documents stay zero rows)."""
+def _count_matrix(docs: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
     for r, doc in enumerate(docs):
-        for term, count in Counter(doc).items():
+        for term, count in doc.items():
             rows.append(r)
             cols.append(vocab.setdefault(term, len(vocab)))
-            vals.append(1.0 + math.log(count))
-    matrix = sparse.csr_matrix(
+            vals.append(count)
+    return sparse.csr_matrix(
         (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), max(1, len(vocab)))
     )
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    # The run is the only corpus there is, and a small run makes a poor one: among three articles
-    # on one event the words they share are exactly the ones its idf discounts. PSEUDO_DOCS
-    # documents that contain none of the words are added to the count, so a small run weighs
-    # terms nearly by tf while a large run keeps its own idf (calibrated with bench/grouping.py on
-    # BASIL, run as 150 articles at once and as 50 separate triplets).
-    idf = np.log((1.0 + len(docs) + PSEUDO_DOCS) / (1.0 + df)) + 1.0
-    matrix = matrix @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+
+
+def document_frequencies(counts: sparse.csr_matrix) -> np.ndarray:
+    """Documents containing each column's feature (add them up over chunks of one corpus)."""
+    return np.bincount(counts.indices, minlength=counts.shape[1])
+
+
+def tfidf_rows(counts: sparse.csr_matrix, df: np.ndarray, n_docs: int) -> sparse.csr_matrix:
+    """Sublinear tf x smoothed idf of the corpus of ``n_docs``, rows L2-normalised (float32).
+
+    ``df`` is the document frequency of each column over the whole corpus, so a large corpus can
+    be weighed chunk by chunk; empty rows stay zero rows.
+    """
+    m = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    m.data = 1.0 + np.log(m.data)
+    idf = np.log((1.0 + n_docs + PSEUDO_DOCS) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0
+    m.data *= idf[m.indices]
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0.0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    m.data /= np.repeat(norms, np.diff(m.indptr))
+    return sparse.csr_matrix(m, dtype=np.float32)
+
+
+def blend(parts: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """One row per article whose dot products are the PART_WEIGHTS mix of the parts' cosines."""
+    scaled = [part * np.float32(math.sqrt(w)) for part, w in zip(parts, PART_WEIGHTS, strict=True)]
+    return sparse.csr_matrix(sparse.hstack(scaled, format="csr"), dtype=np.float32)
 
 
 def _timestamp(published: datetime | None) -> float:
@@ -142,82 +207,247 @@ def _timestamp(published: datetime | None) -> float:
     return published.timestamp()
 
 
-def _time_factor(analyses: Sequence[ArticleAnalysis]) -> np.ndarray:
-    stamps = np.asarray([_timestamp(a.article.published) for a in analyses], dtype=np.float64)
-    days = np.abs(stamps[:, None] - stamps[None, :]) / 86400.0
+@dataclass(frozen=True, slots=True, eq=False)
+class Signatures:
+    """What grouping needs of n articles: blended unit vectors and publication times."""
+
+    vectors: sparse.csr_matrix  # n x features, float32; a dot product is a similarity
+    stamps: np.ndarray  # POSIX seconds, NaN when the publication time is unknown
+
+    def __len__(self) -> int:
+        return self.vectors.shape[0]
+
+
+def signatures(analyses: Sequence[ArticleAnalysis], *, use_time: bool = True) -> Signatures:
+    """The signatures of one run's articles (idf over the run)."""
+    words, ledes = zip(*(_word_features(a) for a in analyses)) if analyses else ((), ())
+    entities = [dict.fromkeys(_entity_features(a), 1.0) for a in analyses]
+    parts = []
+    for docs in (words, ledes, entities):
+        counts = _count_matrix(docs)
+        parts.append(tfidf_rows(counts, document_frequencies(counts), len(analyses)))
+    stamps = [_timestamp(a.article.published) if use_time else math.nan for a in analyses]
+    return Signatures(blend(parts), np.asarray(stamps, dtype=np.float64))
+
+
+def _time_factor(days: np.ndarray) -> np.ndarray:
     excess = np.clip(days - TIME_GRACE_DAYS, 0.0, None)
     factor = np.power(0.5, excess / TIME_HALF_LIFE_DAYS)
     return np.where(np.isnan(factor), 1.0, factor)
 
 
-def similarity_matrix(
-    analyses: Sequence[ArticleAnalysis], *, entity_weight: float = ENTITY_WEIGHT, use_time: bool = True
-) -> np.ndarray:
-    """Pairwise story similarity in [0, 1] (diagonal 1): blended word/entity TF-IDF cosine."""
-    if not analyses:
-        return np.zeros((0, 0))
-    words = _tfidf([_content_words(a.article.text) for a in analyses])
-    entities = _tfidf([_entity_features(a) for a in analyses])
-    sim = (1.0 - entity_weight) * (words @ words.T).toarray() + entity_weight * (entities @ entities.T).toarray()
-    if use_time:
-        sim *= _time_factor(analyses)
+def _horizon_seconds(threshold: float) -> float:
+    """Time apart beyond which even identical texts stay under ``threshold``."""
+    if threshold <= 0.0:
+        return math.inf
+    return (TIME_GRACE_DAYS + TIME_HALF_LIFE_DAYS * max(0.0, math.log2(1.0 / threshold))) * 86400.0
+
+
+def dense_similarity(sig: Signatures, rows: Sequence[int] | None = None) -> np.ndarray:
+    """Pairwise similarity in [0, 1] of all (or the given) articles, diagonal 1, symmetric."""
+    index = np.arange(len(sig)) if rows is None else np.asarray(rows, dtype=np.int64)
+    x = sig.vectors[index]
+    sim = np.asarray((x @ x.T).toarray(), dtype=np.float64)
+    sim = (sim + sim.T) / 2.0  # float32 sums in two orders must not break ties between articles
+    stamps = sig.stamps[index]
+    sim *= _time_factor(np.abs(stamps[:, None] - stamps[None, :]) / 86400.0)
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)
 
 
-def _components(adjacent: np.ndarray) -> list[list[int]]:
-    n = adjacent.shape[0]
-    seen = np.zeros(n, dtype=bool)
-    out: list[list[int]] = []
-    for start in range(n):
-        if seen[start]:
-            continue
-        stack, members = [start], []
-        seen[start] = True
-        while stack:
-            i = stack.pop()
-            members.append(i)
-            for j in np.flatnonzero(adjacent[i] & ~seen):
-                seen[j] = True
-                stack.append(int(j))
-        out.append(sorted(members))
-    return out
+def similarity_matrix(analyses: Sequence[ArticleAnalysis], *, use_time: bool = True) -> np.ndarray:
+    """Pairwise story similarity of a run's articles in [0, 1] (diagonal 1)."""
+    if not analyses:
+        return np.zeros((0, 0))
+    return dense_similarity(signatures(analyses, use_time=use_time))
 
 
-def _average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Clusters (lists of row indices) of average-linkage agglomeration stopped at threshold."""
+def _linkage_clusters(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage clusters of one dense similarity matrix, stopped at ``threshold``."""
     n = sim.shape[0]
-    link = sim.astype(np.float64, copy=True)
-    np.fill_diagonal(link, -np.inf)
-    sizes = np.ones(n)
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    while len(members) > 1:
-        flat = int(np.argmax(link))
-        i, j = divmod(flat, n)
-        if link[i, j] < threshold:
-            break
-        i, j = min(i, j), max(i, j)
-        # Lance-Williams update for average linkage: the size-weighted mean of the two rows.
-        merged = (sizes[i] * link[i] + sizes[j] * link[j]) / (sizes[i] + sizes[j])
-        link[i, :] = merged
-        link[:, i] = merged
-        link[j, :] = -np.inf
-        link[:, j] = -np.inf
-        link[i, i] = -np.inf
-        sizes[i] += sizes[j]
-        members[i].extend(members.pop(j))
-    return [sorted(m) for m in members.values()]
+    if n <= 2:
+        return [[0, 1]] if n == 2 and sim[0, 1] >= threshold else [[k] for k in range(n)]
+    distance = 1.0 - sim
+    np.fill_diagonal(distance, 0.0)
+    # Average linkage has no inversions, so cutting its tree at a height is the same as stopping
+    # the agglomeration once no two clusters average ``threshold`` (scipy's NN-chain: O(n^2)).
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    return _groups(labels)
+
+
+def _groups(labels: np.ndarray) -> list[list[int]]:
+    out: dict[int, list[int]] = {}
+    for k, label in enumerate(labels.tolist()):
+        out.setdefault(label, []).append(k)
+    return list(out.values())
+
+
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
+    graph = sparse.coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    return np.split(order, cuts)
 
 
 def cluster_matrix(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage clusters of a similarity matrix, as sorted row lists ordered by first row."""
+    """Average-linkage clusters of a similarity matrix, as sorted row lists ordered by first row.
+
+    Linkage runs inside each connected component of the pairs at or above ``threshold``: an
+    average-linkage cluster never spans two of them.
+    """
+    i, j = np.nonzero(np.triu(sim >= threshold, k=1))
     clusters: list[list[int]] = []
-    for component in _components(sim >= threshold):
-        if len(component) <= 2:
-            clusters.append(component)
-            continue
+    for component in _components(sim.shape[0], i, j):
         sub = sim[np.ix_(component, component)]
-        clusters.extend([component[k] for k in cluster] for cluster in _average_linkage(sub, threshold))
+        clusters.extend(sorted(int(component[k]) for k in c) for c in _linkage_clusters(sub, threshold))
+    return sorted(clusters, key=lambda c: c[0])
+
+
+def _key_features(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """The ``k`` heaviest features of each row (as 1s) among those another row has too.
+
+    A feature of one article alone (a typo, a rare name) weighs most and can pair it with
+    nothing, so it is passed over. Ties go to the lower column.
+    """
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    shared = np.bincount(m.indices, minlength=m.shape[1])[m.indices] > 1
+    order = np.lexsort((m.indices, -m.data, ~shared, rows))
+    rank = np.arange(len(order)) - m.indptr[rows[order]]
+    keep = order[(rank < k) & shared[order]]
+    keys = sparse.csr_matrix(
+        (np.ones(len(keep), dtype=np.float32), (rows[keep], m.indices[keep])), shape=m.shape
+    )
+    return keys
+
+
+def _pair_dots(vectors: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    out = np.empty(len(i), dtype=np.float32)
+    for start in range(0, len(i), PAIR_CHUNK):
+        stop = start + PAIR_CHUNK
+        prod = vectors[i[start:stop]].multiply(vectors[j[start:stop]])
+        out[start:stop] = np.asarray(prod.sum(axis=1)).ravel()
+    return out
+
+
+def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs (i < j) with their similarity: articles sharing a key feature, close in time.
+
+    Articles are taken in publication order (undated ones last, compared with everything);
+    each block of ``BLOCK_ROWS`` is multiplied with the window of earlier articles published
+    within the horizon of ``threshold``, so the cost follows the pairs that can matter, not n^2.
+    """
+    n = len(sig)
+    stamps = sig.stamps
+    order = np.argsort(np.where(np.isnan(stamps), np.inf, stamps), kind="stable")
+    sorted_stamps = stamps[order]
+    dated = int(np.count_nonzero(~np.isnan(sorted_stamps)))
+    horizon = _horizon_seconds(threshold)
+    keys = _key_features(sig.vectors, KEYS_PER_ARTICLE)[order]
+    present = sparse.csr_matrix(sig.vectors[order], copy=True)
+    present.data[:] = 1.0
+    keys_t, present_t = sparse.csr_matrix(keys.T), sparse.csr_matrix(present.T)
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    start = 0
+    while start < n:
+        stop = min(n, start + BLOCK_ROWS)
+        if start < dated:
+            stop = min(stop, dated)  # dated and undated rows never share a block
+            lo = int(np.searchsorted(sorted_stamps[:dated], sorted_stamps[start] - horizon, side="left"))
+        else:
+            lo = 0
+        # a pair is a candidate when a key feature of either article occurs in the other
+        shared = sparse.coo_matrix(
+            keys[start:stop] @ present_t[:, lo:stop] + present[start:stop] @ keys_t[:, lo:stop]
+        )
+        rows = shared.row.astype(np.int64) + start
+        cols = shared.col.astype(np.int64) + lo
+        keep = cols < rows
+        if start < dated:
+            keep &= np.abs(sorted_stamps[rows] - sorted_stamps[cols]) <= horizon
+        found_i.append(cols[keep])
+        found_j.append(rows[keep])
+        start = stop
+    pos_i = np.concatenate(found_i) if found_i else np.zeros(0, dtype=np.int64)
+    pos_j = np.concatenate(found_j) if found_j else np.zeros(0, dtype=np.int64)
+    a, b = order[pos_i], order[pos_j]
+    i, j = np.minimum(a, b), np.maximum(a, b)
+    sims = _pair_dots(sig.vectors, i, j).astype(np.float64)
+    sims *= _time_factor(np.abs(stamps[i] - stamps[j]) / 86400.0)
+    return i, j, sims
+
+
+def _sparse_average_linkage(
+    n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, threshold: float
+) -> list[list[int]]:
+    """Average linkage over the given pairs only (absent pairs count as similarity 0).
+
+    Each cluster keeps the summed similarity to its neighbours; the pair with the highest mean
+    (sum / product of sizes) merges next, from a heap with stale entries skipped.
+    """
+    sums: list[dict[int, float] | None] = [{} for _ in range(n)]
+    for a, b, v in zip(i.tolist(), j.tolist(), s.tolist()):
+        sums[a][b] = sums[a].get(b, 0.0) + v  # type: ignore[index]
+        sums[b][a] = sums[b].get(a, 0.0) + v  # type: ignore[index]
+    size = [1] * n
+    members: dict[int, list[int]] = {k: [k] for k in range(n)}
+    version = [0] * n
+    heap = [(-v, a, b, 0, 0) for a, b, v in zip(i.tolist(), j.tolist(), s.tolist()) if v >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b, va, vb = heapq.heappop(heap)
+        if -neg < threshold:
+            break
+        if version[a] != va or version[b] != vb:
+            continue
+        if size[a] < size[b]:
+            a, b = b, a
+        into, gone = sums[a], sums[b]
+        assert into is not None and gone is not None
+        del into[b]
+        for x, v in gone.items():
+            if x == a:
+                continue
+            into[x] = into.get(x, 0.0) + v
+            other = sums[x]
+            assert other is not None
+            other[a] = other.get(a, 0.0) + v
+            del other[b]
+        sums[b] = None
+        size[a] += size[b]
+        members[a].extend(members.pop(b))
+        version[a] += 1
+        version[b] = -1
+        for x, v in into.items():
+            mean = v / (size[a] * size[x])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(a, x), max(a, x), version[min(a, x)], version[max(a, x)]))
+    return list(members.values())
+
+
+def cluster_signatures(
+    sig: Signatures, threshold: float, *, exhaustive_max: int = EXHAUSTIVE_MAX
+) -> list[list[int]]:
+    """Average-linkage story clusters (sorted row lists, ordered by first row) of signatures."""
+    n = len(sig)
+    if n <= exhaustive_max:
+        return cluster_matrix(dense_similarity(sig), threshold)
+    i, j, s = candidate_edges(sig, threshold)
+    strong = s >= threshold
+    clusters: list[list[int]] = []
+    for component in _components(n, i[strong], j[strong]):
+        if len(component) <= DENSE_COMPONENT_MAX:
+            found = _linkage_clusters(dense_similarity(sig, component), threshold)
+        else:
+            local = np.full(n, -1, dtype=np.int64)
+            local[component] = np.arange(len(component))
+            inside = (local[i] >= 0) & (local[j] >= 0)
+            log.info("story grouping: %d articles in one component, linked on candidate pairs", len(component))
+            found = _sparse_average_linkage(len(component), local[i[inside]], local[j[inside]], s[inside], threshold)
+        clusters.extend(sorted(int(component[k]) for k in c) for c in found)
+    log.debug("%d candidate pairs for %d articles", len(i), n)
     return sorted(clusters, key=lambda c: c[0])
 
 
@@ -263,6 +493,8 @@ def _period(analyses: Sequence[ArticleAnalysis]) -> tuple[datetime | None, datet
     return (ordered[0], ordered[-1])
 
 
+
+
 def group_stories(
     analyses: Sequence[ArticleAnalysis],
     *,
@@ -273,25 +505,20 @@ def group_stories(
 
     ``threshold`` is the minimum average similarity (see :func:`similarity_matrix`) between
     the articles of two clusters for them to merge. Measured with bench/grouping.py on the 150
-    BASIL articles (50 stories, 3 outlets each), B-cubed F1 at 0.10 / 0.15 / 0.20 / 0.25 / 0.30:
-    0.97 / 0.98 / 1.00 / 0.96 / 0.92 with publication times, 0.82 / 0.93 / 0.97 / 0.95 / 0.91
-    without them (BASIL spans 2010-2014, so times separate stories more than in a daily run).
-    Below 0.15 successive stories on one topic merge (events of one campaign, stages of one
-    bill); above 0.25 the three outlets of a story start to split. Without times, 0.2 still
-    merges same-topic events weeks apart (Benghazi hearings, gun-control proposals). The two seed articles (one story) score 0.44.
+    BASIL articles (50 stories, 3 outlets each), B-cubed F1 at 0.16 / 0.175 / 0.19: 0.990 /
+    1.000 / 1.000 without publication times, 1.000 at all three with them (in-sample). The
+    two seed articles (one story) score 0.42.
     ``copies`` (article id -> original id, from ``group.dedupe.find_copies``) is stored on the
     story of each copy.
     """
     if not analyses:
         return ()
-    sim = similarity_matrix(analyses)
+    sig = signatures(analyses)
     stories: list[Story] = []
-    for cluster in cluster_matrix(sim, threshold):
+    for cluster in cluster_signatures(sig, threshold):
         members = [analyses[i] for i in cluster]
         ids = tuple(a.article.id for a in members)
-        sub = sim[np.ix_(cluster, cluster)]
-        # Most central: the largest summed similarity to the rest; argmax keeps input order on ties.
-        central = members[int(np.argmax(sub.sum(axis=1)))]
+        central = members[_most_central(sig, cluster)]
         title = (central.article.title or "").strip() or _first_sentence(central)
         id_set = set(ids)
         story_copies = {k: v for k, v in (copies or {}).items() if k in id_set}
@@ -307,3 +534,13 @@ def group_stories(
         )
     log.debug("grouped %d articles into %d stories", len(analyses), len(stories))
     return tuple(stories)
+
+
+def _most_central(sig: Signatures, cluster: list[int]) -> int:
+    """Position in ``cluster`` of the article with the largest summed similarity to the rest."""
+    if len(cluster) <= DENSE_COMPONENT_MAX:
+        totals = dense_similarity(sig, cluster).sum(axis=1)
+    else:
+        x = sig.vectors[cluster]
+        totals = np.asarray(x @ np.asarray(x.sum(axis=0)).ravel()).ravel()
+    return int(np.argmax(totals))  # argmax keeps input order on ties
