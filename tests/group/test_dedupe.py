@@ -122,3 +122,43 @@ def test_threshold_is_respected() -> None:
 )
 def test_containment_normalises_case_and_punctuation(a: str, b: str, expected: float) -> None:
     assert containment(shingles(a), shingles(b)) == pytest.approx(expected)
+
+
+def _codes(text: str):
+    from storylens.group.dedupe import _word_codes, _words
+
+    return _word_codes(_words(text))
+
+
+def test_shingle_hashes_are_the_shingles() -> None:
+    from storylens.group.dedupe import shingle_hashes
+
+    for text in (FLOOD_WIRE, RECALL_ONE, "one two three", ""):
+        hashes = shingle_hashes(_codes(text))
+        assert len(hashes) == len(shingles(text))
+        assert list(hashes) == sorted(set(hashes.tolist()))
+    # the same words in another run give the same hashes (no per-process salt)
+    assert shingle_hashes(_codes(FLOOD_WIRE)).tolist() == shingle_hashes(_codes(FLOOD_WIRE)).tolist()
+
+
+def test_hash_and_string_containment_agree() -> None:
+    from storylens.group.dedupe import shingle_hashes
+
+    texts = [FLOOD_WIRE, FLOOD_WIRE + ADDED_PARAGRAPH, _edited(FLOOD_WIRE), FLOOD_OTHER]
+    for a in texts:
+        for b in texts:
+            by_string = containment(shingles(a), shingles(b))
+            by_hash = containment(shingle_hashes(_codes(a)), shingle_hashes(_codes(b)))
+            assert by_hash == pytest.approx(by_string)
+
+
+def test_sketch_bands_propose_copies_not_strangers() -> None:
+    from storylens.group.dedupe import SKETCH_BINS, candidate_pairs, shingle_hashes, sketches
+
+    texts = [FLOOD_WIRE, RECALL_ONE, FLOOD_OTHER, "Read more at our site", "", _edited(FLOOD_WIRE), "Read more at our site"]
+    sketch = sketches([shingle_hashes(_codes(t)) for t in texts])
+    assert sketch.shape == (len(texts), SKETCH_BINS)
+    pairs = {tuple(p) for p in candidate_pairs(sketch).tolist()}
+    # the edited copy and the identical fragments (one shingle: every bin borrowed) pair up;
+    # different articles and the empty text do not
+    assert pairs == {(0, 5), (3, 6)}

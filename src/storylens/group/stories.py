@@ -37,7 +37,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
@@ -81,9 +81,10 @@ EXHAUSTIVE_MAX = 2000
 # the threshold with 2 keys and all of them with 4 (8 % of all pairs); 6 leaves a margin.
 KEYS_PER_ARTICLE = 6
 DENSE_COMPONENT_MAX = 2000
-# Rows per block of the candidate search, and candidate pairs scored at once (bounds memory).
+# Rows per block of the candidate search, pairs scored at once, rows sorted at once (memory).
 BLOCK_ROWS = 4096
-PAIR_CHUNK = 250_000
+PAIR_CHUNK = 50_000
+ROW_CHUNK = 50_000
 # Labels that name things; dates, numbers and money say little about which story it is.
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -247,6 +248,9 @@ def dense_similarity(sig: Signatures, rows: Sequence[int] | None = None) -> np.n
     """Pairwise similarity in [0, 1] of all (or the given) articles, diagonal 1, symmetric."""
     index = np.arange(len(sig)) if rows is None else np.asarray(rows, dtype=np.int64)
     x = sig.vectors[index]
+    # only the columns these rows use: transposing costs the number of columns
+    used, local = np.unique(x.indices, return_inverse=True)
+    x = sparse.csr_matrix((x.data, local.reshape(-1), x.indptr), shape=(len(index), max(1, len(used))))
     sim = np.asarray((x @ x.T).toarray(), dtype=np.float64)
     sim = (sim + sim.T) / 2.0  # float32 sums in two orders must not break ties between articles
     stamps = sig.stamps[index]
@@ -267,13 +271,24 @@ def _linkage_clusters(sim: np.ndarray, threshold: float) -> list[list[int]]:
     n = sim.shape[0]
     if n <= 2:
         return [[0, 1]] if n == 2 and sim[0, 1] >= threshold else [[k] for k in range(n)]
+    if sim.min() >= threshold:
+        return [list(range(n))]  # every pair clears it, so every average does
     distance = 1.0 - sim
     np.fill_diagonal(distance, 0.0)
-    # Average linkage has no inversions, so cutting its tree at a height is the same as stopping
-    # the agglomeration once no two clusters average ``threshold`` (scipy's NN-chain: O(n^2)).
+    # Average linkage has no inversions, so the merges at or under a height form the clusters
+    # that stopping the agglomeration there would leave (scipy's NN-chain: O(n^2)).
     tree = linkage(squareform(distance, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    return _groups(labels)
+    parent = list(range(2 * n - 1))
+    for k, (a, b, height, _) in enumerate(tree.tolist()):
+        if height <= 1.0 - threshold:
+            parent[int(a)] = parent[int(b)] = n + k
+    labels = []
+    for leaf in range(n):
+        root = leaf
+        while parent[root] != root:
+            root = parent[root]
+        labels.append(root)
+    return _groups(np.asarray(labels))
 
 
 def _groups(labels: np.ndarray) -> list[list[int]]:
@@ -309,17 +324,47 @@ def _key_features(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     """The ``k`` heaviest features of each row (as 1s) among those another row has too.
 
     A feature of one article alone (a typo, a rare name) weighs most and can pair it with
-    nothing, so it is passed over. Ties go to the lower column.
+    nothing, so it is passed over. Ties go to the lower column. Rows are taken in chunks, so
+    the sort never holds more than ``ROW_CHUNK`` rows.
     """
-    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    shared = np.bincount(m.indices, minlength=m.shape[1])[m.indices] > 1
-    order = np.lexsort((m.indices, -m.data, ~shared, rows))
-    rank = np.arange(len(order)) - m.indptr[rows[order]]
-    keep = order[(rank < k) & shared[order]]
-    keys = sparse.csr_matrix(
-        (np.ones(len(keep), dtype=np.float32), (rows[keep], m.indices[keep])), shape=m.shape
-    )
-    return keys
+    shared_col = np.bincount(m.indices, minlength=m.shape[1]) > 1
+    rows_out: list[np.ndarray] = []
+    cols_out: list[np.ndarray] = []
+    for start in range(0, m.shape[0], ROW_CHUNK):
+        part = m[start : start + ROW_CHUNK]
+        rows = np.repeat(np.arange(part.shape[0]), np.diff(part.indptr))
+        shared = shared_col[part.indices]
+        # one sort key: by row, shared features first, heaviest first (weights are in [0, 1]);
+        # the stable sort keeps CSR's ascending columns among equal weights
+        order = np.argsort(rows * 4.0 + np.where(shared, 0.0, 2.0) + (1.0 - part.data), kind="stable")
+        rank = np.arange(len(order)) - part.indptr[rows[order]]
+        keep = order[(rank < k) & shared[order]]
+        rows_out.append(rows[keep] + start)
+        cols_out.append(part.indices[keep])
+    rows_all = np.concatenate(rows_out) if rows_out else np.zeros(0, dtype=np.int64)
+    cols_all = np.concatenate(cols_out) if cols_out else np.zeros(0, dtype=np.int32)
+    return sparse.csr_matrix((np.ones(len(rows_all), dtype=np.float32), (rows_all, cols_all)), shape=m.shape)
+
+
+def _restrict_columns(m: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+    """``m`` as 1s on ``columns`` only (renumbered 0..len-1), built chunk by chunk."""
+    new_index = np.full(m.shape[1], -1, dtype=np.int64)
+    new_index[columns] = np.arange(len(columns))
+    parts = []
+    for start in range(0, m.shape[0], ROW_CHUNK):
+        part = m[start : start + ROW_CHUNK]
+        rows = np.repeat(np.arange(part.shape[0]), np.diff(part.indptr))
+        cols = new_index[part.indices]
+        keep = cols >= 0
+        parts.append(
+            sparse.csr_matrix(
+                (np.ones(int(keep.sum()), dtype=np.float32), (rows[keep], cols[keep])),
+                shape=(part.shape[0], len(columns)),
+            )
+        )
+    if not parts:
+        return sparse.csr_matrix((0, len(columns)), dtype=np.float32)
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
 
 
 def _pair_dots(vectors: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -332,11 +377,13 @@ def _pair_dots(vectors: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.n
 
 
 def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i < j) with their similarity: articles sharing a key feature, close in time.
+    """Candidate pairs (i < j) with their similarity: a key feature of one occurs in the other,
+    and they are close enough in time.
 
     Articles are taken in publication order (undated ones last, compared with everything);
     each block of ``BLOCK_ROWS`` is multiplied with the window of earlier articles published
     within the horizon of ``threshold``, so the cost follows the pairs that can matter, not n^2.
+    Only the key features' columns take part in the products.
     """
     n = len(sig)
     stamps = sig.stamps
@@ -344,10 +391,10 @@ def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.n
     sorted_stamps = stamps[order]
     dated = int(np.count_nonzero(~np.isnan(sorted_stamps)))
     horizon = _horizon_seconds(threshold)
-    keys = _key_features(sig.vectors, KEYS_PER_ARTICLE)[order]
-    present = sparse.csr_matrix(sig.vectors[order], copy=True)
-    present.data[:] = 1.0
-    keys_t, present_t = sparse.csr_matrix(keys.T), sparse.csr_matrix(present.T)
+    keys = _key_features(sig.vectors, KEYS_PER_ARTICLE)
+    key_columns = np.unique(keys.indices)
+    keys = _restrict_columns(keys, key_columns)[order]
+    present = _restrict_columns(sig.vectors, key_columns)[order]
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     start = 0
@@ -358,9 +405,8 @@ def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.n
             lo = int(np.searchsorted(sorted_stamps[:dated], sorted_stamps[start] - horizon, side="left"))
         else:
             lo = 0
-        # a pair is a candidate when a key feature of either article occurs in the other
         shared = sparse.coo_matrix(
-            keys[start:stop] @ present_t[:, lo:stop] + present[start:stop] @ keys_t[:, lo:stop]
+            keys[start:stop] @ present[lo:stop].T + present[start:stop] @ keys[lo:stop].T
         )
         rows = shared.row.astype(np.int64) + start
         cols = shared.col.astype(np.int64) + lo
@@ -438,7 +484,9 @@ def cluster_signatures(
     strong = s >= threshold
     clusters: list[list[int]] = []
     for component in _components(n, i[strong], j[strong]):
-        if len(component) <= DENSE_COMPONENT_MAX:
+        if len(component) <= 2:
+            found = [list(range(len(component)))]  # two articles are a component by a strong pair
+        elif len(component) <= DENSE_COMPONENT_MAX:
             found = _linkage_clusters(dense_similarity(sig, component), threshold)
         else:
             local = np.full(n, -1, dtype=np.int64)
