@@ -113,18 +113,14 @@ def window_days(settings: Settings) -> float:
     """Days apart beyond which story grouping cannot put two articles together.
 
     ``settings.library_window_days`` when positive; else derived from the time damping of
-    ``group.stories``: similarity (at most 1) is multiplied by 0.5 ** ((days - grace) /
-    half-life), which falls below the story threshold after grace + half-life * log2(1 /
-    threshold) days (76.7 days at the defaults).
+    ``group.stories`` (``horizon_days``: where a similarity of 1, damped by time apart, falls
+    below the story threshold; 82.4 days at the defaults).
     """
     if settings.library_window_days > 0:
         return settings.library_window_days
-    from storylens.group.stories import TIME_GRACE_DAYS, TIME_HALF_LIFE_DAYS
+    from storylens.group.stories import horizon_days
 
-    threshold = settings.story_threshold
-    if threshold <= 0:
-        return math.inf
-    return TIME_GRACE_DAYS + TIME_HALF_LIFE_DAYS * math.log2(1.0 / min(threshold, 1.0))
+    return horizon_days(settings.story_threshold)
 
 
 def _story_key(story: Story, the_recipe: str) -> str:

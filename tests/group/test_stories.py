@@ -158,7 +158,7 @@ def test_candidates_are_close_in_time_and_exact() -> None:
     i, j, s = candidate_edges(sig, THRESHOLD)
     assert np.all(i < j) and len(set(zip(i.tolist(), j.tolist()))) == len(i)
     assert len(i) < 60 * 59 / 2 / 10  # far fewer than all pairs
-    horizon = stories._horizon_seconds(THRESHOLD)
+    horizon = stories.horizon_days(THRESHOLD) * 86400.0
     assert np.all(np.abs(sig.stamps[i] - sig.stamps[j]) <= horizon)
     dense = stories.dense_similarity(sig)
     assert np.allclose(s, dense[i, j], atol=1e-6)

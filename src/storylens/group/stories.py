@@ -49,6 +49,7 @@ __all__ = [
     "cluster_matrix",
     "cluster_signatures",
     "group_stories",
+    "horizon_days",
     "signatures",
     "similarity_matrix",
     "tfidf_rows",
@@ -237,11 +238,11 @@ def _time_factor(days: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(factor), 1.0, factor)
 
 
-def _horizon_seconds(threshold: float) -> float:
-    """Time apart beyond which even identical texts stay under ``threshold``."""
+def horizon_days(threshold: float) -> float:
+    """Days apart beyond which even identical texts stay under ``threshold`` (82.4 at 0.175)."""
     if threshold <= 0.0:
         return math.inf
-    return (TIME_GRACE_DAYS + TIME_HALF_LIFE_DAYS * max(0.0, math.log2(1.0 / threshold))) * 86400.0
+    return TIME_GRACE_DAYS + TIME_HALF_LIFE_DAYS * max(0.0, math.log2(1.0 / threshold))
 
 
 def dense_similarity(sig: Signatures, rows: Sequence[int] | None = None) -> np.ndarray:
@@ -390,7 +391,7 @@ def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.n
     order = np.argsort(np.where(np.isnan(stamps), np.inf, stamps), kind="stable")
     sorted_stamps = stamps[order]
     dated = int(np.count_nonzero(~np.isnan(sorted_stamps)))
-    horizon = _horizon_seconds(threshold)
+    horizon = horizon_days(threshold) * 86400.0
     keys = _key_features(sig.vectors, KEYS_PER_ARTICLE)
     key_columns = np.unique(keys.indices)
     keys = _restrict_columns(keys, key_columns)[order]
