@@ -78,3 +78,34 @@ def test_analyze_reports_progress_per_stage(seed_paths):
     stages = [c[0] for c in calls]
     assert stages.index("ingest") < stages.index("understand") < stages.index("compare")
     assert ("understand", 2, 2) in calls and ("compare", 1, 1) in calls
+
+
+BODY = (
+    "The Skerrow island council met on Thursday evening and agreed to fund a second ferry crossing "
+    "for the summer season. Councillor Ada Brenn said the extra sailings would start in June and "
+    "cost the island 40,000 pounds, shared with the harbour trust. Residents had asked for the "
+    "change after three cancelled crossings in May left islanders without deliveries."
+)
+
+
+def test_analyze_takes_one_path_as_a_string_or_a_path(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "council.txt").write_text(BODY, encoding="utf-8")
+    as_list = report_to_dict(storylens.analyze([str(folder)]))
+    assert len(as_list["stories"]) == 1
+    assert report_to_dict(storylens.analyze(str(folder))) == as_list
+    assert report_to_dict(storylens.analyze(folder)) == as_list
+
+
+def test_outlet_setting_names_files_without_front_matter(tmp_path):
+    path = tmp_path / "council-notes.txt"
+    path.write_text(BODY, encoding="utf-8")
+    [story] = storylens.analyze(path).stories
+    assert story.outlets == ("council-notes",)
+    [story] = storylens.analyze(path, outlet="Skerrow Gazette").stories
+    assert story.outlets == ("Skerrow Gazette",)
+    framed = tmp_path / "framed.txt"
+    framed.write_text("---\noutlet: Island Radio\n---\n" + BODY, encoding="utf-8")
+    [story] = storylens.analyze(framed, outlet="Skerrow Gazette").stories
+    assert story.outlets == ("Island Radio",)  # front matter wins

@@ -72,7 +72,7 @@ __all__ = [
 
 
 def analyze(
-    paths: Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path],
     settings: Settings | None = None,
     *,
     stdin: TextIO | None = None,
@@ -81,10 +81,15 @@ def analyze(
 ) -> Report:
     """Read articles from files, folders (recursively), URLs or ``-`` (JSONL on ``stdin``) and report.
 
+    ``paths`` is one path (a string or ``Path``: ``analyze("articles/")``) or a list of them.
     ``overrides`` are setting names (see :class:`Settings`) applied on top of ``settings``;
     ``progress(stage, done, total)`` is called as work advances (total 0 when unknown).
     """
     from storylens.pipeline import run
+
+    if isinstance(paths, (str, Path)):
+        # a string is a sequence of characters: iterating it would read "d", "i", "r", "/" ...
+        paths = [paths]
 
     settings = _settings(settings, overrides)
     if progress is None:

@@ -78,7 +78,9 @@ def analyze(
     language: Optional[List[str]] = typer.Option(None, "--language", help="Analyze articles in this language (ISO 639-1, repeatable; default en)."),
     field_map: Optional[List[str]] = typer.Option(None, "--field-map", help="JSONL/CSV field mapping ours=theirs, e.g. text=body (repeatable)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
-    store: Optional[str] = typer.Option(None, "--store", help="SQLite file keeping articles and analyses across runs."),
+    store: Optional[str] = typer.Option(None, "--store", help="SQLite library: keeps articles, analyses and stories across runs."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet of text files without front matter (default: the file name)."),
+    full: bool = typer.Option(False, "--full", help="Print every story in full even when there are many."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: one per core; 1 = in-process)."),
     engine: Optional[str] = typer.Option(None, "--engine", help="Where stages run: local | ray."),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (--engine ray; default: a local Ray)."),
@@ -112,14 +114,17 @@ def analyze(
             workers=workers,
             engine=engine,
             ray_address=address,
+            outlet=outlet,
         )
     except (SettingsError, ValueError) as exc:
         _say(err, str(exc), "error:", "red")
         raise typer.Exit(2)
 
     stdin = sys.stdin if "-" in paths else None
-    if quiet or not err.is_terminal:
+    if quiet:
         report = run_analysis(paths, settings, stdin=stdin)
+    elif not err.is_terminal:
+        report = run_analysis(paths, settings, stdin=stdin, progress=_progress_lines(err))
     else:
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -144,7 +149,7 @@ def analyze(
     if fmt == "text":
         from storylens.render.text import render_text
 
-        render_text(report, SafeConsole())
+        render_text(report, SafeConsole(), full=True if full else None)
     else:
         sys.stdout.write(render(report, fmt, with_text=settings.with_text))
         sys.stdout.write("\n")
@@ -152,6 +157,172 @@ def analyze(
     _say(err, run_summary(report))
     if n_articles == 0:
         raise typer.Exit(1)
+
+
+# Without a terminal (a log file, CI) progress is a line per stage and then every this many
+# seconds: enough to see that a long run moves, few enough lines to read.
+_PROGRESS_LINE_EVERY = 10.0
+
+
+def _progress_lines(err: Console):  # type: ignore[no-untyped-def]
+    """A progress callback that prints plain lines ("understand: 40 of 150") to ``err``."""
+    import time
+
+    last = {"stage": "", "at": 0.0}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        finished = bool(total) and done >= total
+        if stage != last["stage"] or finished or now - last["at"] >= _PROGRESS_LINE_EVERY:
+            last["stage"], last["at"] = stage, now
+            _say(err, f"{stage}: {done} of {total}" if total else f"{stage}: {done}", "progress", "dim")
+
+    return progress
+
+
+_STORE_HELP = "The SQLite library (written by analyze --store or the web app)."
+_DEFAULT_STORE = "storylens.sqlite"
+
+
+def _open_store(path: str, err: Console):  # type: ignore[no-untyped-def]
+    from storylens.store import Store, StoreError
+
+    if not Path(path).exists():
+        _say(err, f"{path}: no such library; create one with: storylens analyze FILES --store {path}", "error:", "red")
+        raise typer.Exit(2)
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        _say(err, str(exc), "error:", "red")
+        raise typer.Exit(2)
+
+
+@app.command()
+def stories(
+    store: str = typer.Option(_DEFAULT_STORE, "--store", help=_STORE_HELP),
+    query: Optional[str] = typer.Option(None, "--search", "-s", help="Only stories whose facts or articles contain these words."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Only stories with an article by this outlet."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only stories with an article from this date on (ISO 8601)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only stories with an article before this date (ISO 8601)."),
+    conflicts: Optional[bool] = typer.Option(None, "--conflicts/--no-conflicts", help="Only stories with (or without) conflicts."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many stories."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | json"),
+) -> None:
+    """List the stories of a library, newest first, one line each."""
+    import json
+
+    from storylens.render.text import StoryLine, render_story_lines
+    from storylens.web.views import BadParameter, stories_view
+
+    err = _errors()
+    with _open_store(store, err) as opened:
+        try:
+            data = stories_view(opened, q=query, outlet=outlet, since=since, until=until,
+                                conflicts=None if conflicts is None else str(conflicts), limit=limit)
+        except BadParameter as exc:
+            _say(err, str(exc), "error:", "red")
+            raise typer.Exit(2)
+    if fmt == "json":
+        from fastapi.encoders import jsonable_encoder
+
+        sys.stdout.write(json.dumps(jsonable_encoder(data), ensure_ascii=False, indent=2) + "\n")
+        return
+    lines = [
+        StoryLine(s["id"], s["title"], (s["last_published"].date().isoformat() if s["last_published"] else ""),
+                  s["articles"], len(s["outlets"]), s["facts"], s["shared"], s["single"], s["conflicts"])
+        for s in data["stories"]
+    ]
+    if lines:
+        render_story_lines(lines, SafeConsole())
+    _say(err, f"{len(lines)} of {data['total']} matching stories ({data['library']['stories']} in the library); "
+              f"storylens show ID --store {store} prints one in full")
+
+
+@app.command()
+def show(
+    story: str = typer.Argument(..., help="A story id (from storylens stories or the web app)."),
+    store: str = typer.Option(_DEFAULT_STORE, "--store", help=_STORE_HELP),
+    fmt: str = typer.Option("text", "--format", "-f", help="text | md | json | html"),
+    with_text: bool = typer.Option(False, "--with-text", help="Include every article's text in the JSON."),
+) -> None:
+    """Print one story of a library in full."""
+    from storylens.library import load_story
+    from storylens.model import Report
+    from storylens.render import FORMATS, render
+
+    err = _errors()
+    if fmt not in FORMATS:
+        _say(err, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", "error:", "red")
+        raise typer.Exit(2)
+    with _open_store(store, err) as opened:
+        sr = load_story(opened, story)
+    if sr is None:
+        _say(err, f"no story {story!r} in {store}; list them with: storylens stories --store {store}", "error:", "red")
+        raise typer.Exit(1)
+    report = Report(stories=(sr,))
+    if fmt == "text":
+        from storylens.render.text import render_text
+
+        render_text(report, SafeConsole(), full=True)
+    else:
+        sys.stdout.write(render(report, fmt, with_text=with_text) + "\n")
+
+
+@app.command()
+def delete(
+    ids: List[str] = typer.Argument(..., help="Story or article ids."),
+    store: str = typer.Option(_DEFAULT_STORE, "--store", help=_STORE_HELP),
+) -> None:
+    """Delete stories (with their articles) or single articles from a library; the stories
+    around them are regrouped and compared again as a batch run over what is left would."""
+    from storylens.library import delete_articles, delete_story
+    from storylens.settings import Settings
+
+    err = _errors()
+    with _open_store(store, err) as opened:
+        settings = Settings(store=store)
+        for item in ids:
+            if opened.resolve_story(item) is not None:
+                update = delete_story(opened, item, settings)
+                _say(err, f"deleted story {item}; {len(update.compared)} stories compared again")
+            elif opened.get_article(item) is not None:
+                update = delete_articles(opened, [item], settings)
+                _say(err, f"deleted article {item}; {len(update.compared)} stories compared again")
+            else:
+                _say(err, f"{item}: no such story or article", "error:", "red")
+                raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    store: str = typer.Option(_DEFAULT_STORE, "--store", help=_STORE_HELP + " Created if missing."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default: the app has no accounts)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let runs started in the app fetch private and loopback addresses."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file for runs started in the app."),
+) -> None:
+    """Browse, search and grow the library in a web browser (http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from storylens.settings import SettingsError, load_settings
+    from storylens.store import StoreError
+    from storylens.web import create_app
+    from storylens.web.app import LOOPBACK_HOSTS
+
+    err = _errors()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(config, allow_private=allow_private or None)
+        loopback = host in LOOPBACK_HOSTS or host.startswith("127.")
+        hosts = (*LOOPBACK_HOSTS, host) if loopback or host not in ("0.0.0.0", "::") else ("*",)
+        application = create_app(store, settings=settings, allowed_hosts=hosts)
+    except (SettingsError, StoreError) as exc:
+        _say(err, str(exc), "error:", "red")
+        raise typer.Exit(2)
+    if not loopback:
+        _say(err, f"listening on {host}: anyone who can reach this address can read and add to the library", "warning:", "yellow")
+    _say(err, f"storylens: http://{host if ':' not in host else '[' + host + ']'}:{port}/ over {store} (Ctrl-C stops)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -131,18 +131,16 @@ def _story_key(story: Story, the_recipe: str) -> str:
 # --- story records -----------------------------------------------------------------------------
 
 
-def _speaking(status: Mapping[str, str]) -> tuple[str, ...]:
-    return tuple(o for o, s in status.items() if s != "silent")
-
-
 def story_record(sr: StoryReport, key: str, the_recipe: str, stored_texts: Mapping[str, str]) -> StoryRecord:
     """The library row of a story report: the report (article texts left out where the store
     holds the same text) and the counts the lists and outlet pages need."""
+    from storylens.render import coverage_counts, speaking_outlets
+
     outlets = sr.outlets
     several = len(outlets) > 1
     facts: list[StoryFactRow] = []
     for n, fact in enumerate(sr.facts, 1):
-        speaking = tuple(o for o in outlets if o in _speaking(fact.status)) or _speaking(fact.status)
+        speaking = tuple(speaking_outlets(fact, outlets))
         facts.append(
             StoryFactRow(
                 fact_id=fact.id,
@@ -190,8 +188,8 @@ def story_record(sr: StoryReport, key: str, the_recipe: str, stored_texts: Mappi
         last_published=stamps[-1] if stamps else None,
         outlets=outlets,
         n_facts=len(facts),
-        n_shared=sum(1 for f in facts if len(f.outlets) > 1),
-        n_single=sum(1 for f in facts if f.exclusive is not None),
+        n_shared=coverage_counts(sr)[0],
+        n_single=coverage_counts(sr)[1],
         n_conflicts=len(sr.conflicts),
         report=data,
         facts=tuple(facts),

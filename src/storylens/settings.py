@@ -38,6 +38,7 @@ class Settings:
     field_map: tuple[str, ...] = _s(
         (), "For JSONL/CSV records: 'ourfield=theirfield' pairs, e.g. text=body, outlet=source."
     )
+    outlet: str | None = _s(None, "Outlet of text files that name none in front matter (else the file name).")
     # fetching (URLs, feeds)
     fetch_timeout: float = _s(20.0, "Seconds before a request to a server is given up.")
     fetch_max_bytes: int = _s(10_000_000, "Responses larger than this are refused.")

@@ -86,6 +86,8 @@ _TITLE_WEIGHT = 5.0
 _TEXT_WEIGHT = 1.0
 # Words of context in a search snippet: about one line of a terminal or a results page.
 _SNIPPET_TOKENS = 16
+# Shortest story-id prefix accepted in place of the id (ids are 16 hex digits).
+_MIN_PREFIX = 6
 
 _SCHEMA = f"""
 CREATE TABLE articles (
@@ -993,12 +995,18 @@ class Store:
         return [article_id for _, article_id in sorted(found)]
 
     def resolve_story(self, story_id: str) -> str | None:
-        """The id of the stored story ``story_id`` is now (itself, or its successor), or None."""
+        """The id of the stored story ``story_id`` names now: itself, the story that took the
+        articles of a superseded story, or the one story whose id starts with it; else None."""
         if self._read("SELECT 1 FROM stories WHERE id = ?", (story_id,)):
             return story_id
         rows = self._read("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,))
         if rows and self._read("SELECT 1 FROM stories WHERE id = ?", (rows[0][0],)):
             return str(rows[0][0])
+        if len(story_id) >= _MIN_PREFIX and story_id.isalnum():
+            # a unique prefix names a story, as the one-line lists show ids
+            found = self._read("SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (story_id + "%",))
+            if len(found) == 1:
+                return str(found[0][0])
         return None
 
     def get_story_report(self, story_id: str) -> dict[str, Any] | None:

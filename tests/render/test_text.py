@@ -34,14 +34,41 @@ def test_render_text_to_a_console(report):
     assert LEDGER in console.export_text()
 
 
-def test_long_fact_is_truncated(report):
+def test_long_fact_is_wrapped_not_cut(report):
     import dataclasses
 
     sr = report.stories[0]
-    long_fact = dataclasses.replace(sr.facts[0], text="word " * 60)
+    words = " ".join(f"word{k}" for k in range(60))
+    long_fact = dataclasses.replace(sr.facts[0], text=words)
     report = dataclasses.replace(report, stories=(dataclasses.replace(sr, facts=(long_fact,)),))
     out = render(report, "text")
-    assert "…" in out and "word " * 30 not in out
+    assert "…" not in out
+    shown = " ".join(w for line in out.splitlines() for w in line.split() if w.startswith("word"))
+    assert shown == words  # every word, in order, over several lines
+    assert all(len(line) <= 120 for line in out.splitlines())
+
+
+def test_legend_explains_the_marks_and_sup(report):
+    out = render(report, "text")
+    assert "✓ reported · ~ hedged · ✗ contradicted · · silent · Sup: independent support" in out
+
+
+def test_many_stories_print_one_line_each(report):
+    import dataclasses
+
+    from storylens.render.text import MANY_STORIES
+
+    sr = report.stories[0]
+    many = tuple(dataclasses.replace(sr, story=dataclasses.replace(sr.story, id=f"s{k}", title=f"Story number {k}"))
+                 for k in range(MANY_STORIES + 1))
+    out = render(dataclasses.replace(report, stories=many), "text")
+    rows = [line for line in out.splitlines() if "Story number" in line]
+    assert len(rows) == MANY_STORIES + 1
+    assert all(f"s{k}" in rows[k] for k in range(len(rows)))
+    assert "F1" not in out  # no fact tables: they are one `--full` away
+    console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
+    render_text(dataclasses.replace(report, stories=many), console, full=True)
+    assert console.export_text().count("F1 ") == MANY_STORIES + 1
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -450,7 +450,8 @@ _KNOWN_FRONT_KEYS = {"outlet", "url", "title", "published", "byline", "domain", 
 def read_text_file(path: Path, settings: Settings) -> Article:
     """An article from a UTF-8 text file with optional ``---`` front matter.
 
-    Outlet: front matter ``outlet``/``domain``/``url``, else the file name stem.
+    Outlet: front matter ``outlet``/``domain``/``url``, else ``settings.outlet``, else the file
+    name stem.
     """
     raw = decode_text(read_bytes(path, settings))
     fields, rest = split_front_matter(raw)
@@ -463,7 +464,8 @@ def read_text_file(path: Path, settings: Settings) -> Article:
     if published is None and (from_url := date_from_url(url)) is not None:
         published, how = from_url, "url"
     outlet = outlet_from(
-        fields.get("outlet") or (None if (url or fields.get("domain")) else path.name[: -len(file_suffix(path))] or path.name),
+        fields.get("outlet")
+        or (None if (url or fields.get("domain")) else (settings.outlet or path.name[: -len(file_suffix(path))] or path.name)),
         url=url,
         domain=fields.get("domain") or None,
         kind=fields.get("kind") or None,

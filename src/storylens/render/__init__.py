@@ -24,6 +24,8 @@ __all__ = [
     "STATUS_SYMBOLS",
     "fact_status",
     "single_outlet_facts",
+    "speaking_outlets",
+    "coverage_counts",
     "story_claims",
     "format_when",
     "articles_by_id",
@@ -76,10 +78,22 @@ def single_outlet_facts(sr: StoryReport) -> dict[str, list[Fact]]:
     """Facts that exactly one outlet of the story mentions at all (in story outlet order)."""
     out: dict[str, list[Fact]] = {o: [] for o in sr.outlets}
     for fact in sr.facts:
-        speaking = [o for o in sr.outlets if fact_status(fact, o) != "silent"]
+        speaking = speaking_outlets(fact, sr.outlets)
         if len(speaking) == 1 and len(sr.outlets) > 1:
             out[speaking[0]].append(fact)
     return {o: fs for o, fs in out.items() if fs}
+
+
+def speaking_outlets(fact: Fact, outlets: "tuple[str, ...] | list[str]") -> list[str]:
+    """The outlets (in story order) that say anything about ``fact``: every status but silent."""
+    return [o for o in outlets if fact_status(fact, o) != "silent"]
+
+
+def coverage_counts(sr: StoryReport) -> tuple[int, int]:
+    """(facts told by more than one outlet, facts only one outlet of several told)."""
+    outlets = sr.outlets
+    told = [len(speaking_outlets(f, outlets)) for f in sr.facts]
+    return sum(1 for n in told if n > 1), sum(1 for n in told if n == 1 and len(outlets) > 1)
 
 
 def story_claims(sr: StoryReport) -> Iterator[ClaimRef]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import timezone
 
 from rich import box
 from rich.console import Console
@@ -11,9 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens.model import Report, StoryReport
-from storylens.render import fact_status, format_when, omissions_by_outlet, plural
+from storylens.render import coverage_counts, fact_status, format_when, omissions_by_outlet, plural
 
-__all__ = ["render_text", "TERMINAL_SYMBOLS"]
+__all__ = ["render_text", "render_story_lines", "StoryLine", "story_line", "TERMINAL_SYMBOLS", "LEGEND", "MANY_STORIES"]
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +27,69 @@ TERMINAL_SYMBOLS: dict[str, tuple[str, str]] = {
     "silent": ("·", "dim"),
 }
 
-# Long enough to tell facts apart, short enough to leave room for 5-6 outlet columns at 120 chars.
-_FACT_CHARS = 70
+LEGEND = "✓ reported · ~ hedged · ✗ contradicted · · silent · Sup: independent support (copies and reports resting on one source count once)"
+# Above this many stories a run prints one line per story (``--full`` prints every table): 50
+# BASIL stories in full were 4,300 lines.
+MANY_STORIES = 5
+SHORT_ID = 8
 # The terminal is an overview: the best supported omissions and the first naming differences;
 # the Markdown, HTML and JSON reports have them all.
 _OMISSIONS_NAMED = 3
 _NAMING_SHOWN = 3
 
 
-def _truncate(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLine:
+    """What the one-line-per-story summary shows of a story."""
+
+    id: str
+    title: str
+    when: str
+    articles: int
+    outlets: int
+    facts: int
+    shared: int
+    single: int
+    conflicts: int
+
+
+def story_line(sr: StoryReport) -> StoryLine:
+    """The summary line of a story report."""
+    shared, single = coverage_counts(sr)
+    last = max((a.published for a in sr.articles if a.published is not None), default=None, key=_utc_key)
+    return StoryLine(sr.story.id, sr.story.title, format_when(last, date_only=True), len(sr.articles),
+                     len(sr.outlets), len(sr.facts), shared, single, len(sr.conflicts))
+
+
+def _utc_key(value):  # type: ignore[no-untyped-def]
+    return value.timestamp() if value.tzinfo is not None else value.replace(tzinfo=timezone.utc).timestamp()
+
+
+def render_story_lines(lines: list[StoryLine], console: Console, *, start: int = 1) -> None:
+    """One line per story: date, title (cut to the width left), outlets, facts, conflicts, id."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", style="dim", no_wrap=True, min_width=len(str(start + len(lines))))
+    table.add_column("Date", no_wrap=True, style="dim", min_width=10)
+    # ids are shown by their first characters, as git shows commits; `show` takes the prefix
+    id_width = SHORT_ID
+    numbers = ("Out", "Facts", "Shared", "One", "✗")
+    # the title gets what the other columns leave (each column costs its width, 2 of padding and
+    # 1 of separator)
+    fixed = len(str(start + len(lines))) + 10 + sum(max(len(n), 3) for n in numbers) + id_width + 3 * 8
+    table.add_column("Story", overflow="ellipsis", no_wrap=True, width=max(12, console.width - fixed))
+    for name in numbers:
+        table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 3))
+    table.add_column("Id", no_wrap=True, style="dim", width=id_width)
+    for k, line in enumerate(lines, start):
+        table.add_row(str(k), line.when or "undated", Text(_flat(line.title)), str(line.outlets), str(line.facts),
+                      str(line.shared), str(line.single), Text(str(line.conflicts), style="bold red" if line.conflicts else ""),
+                      line.id[:SHORT_ID])
+    console.print(table)
+    console.print(Text("Out: outlets · Shared: facts told by several outlets · One: facts only one outlet told · ✗: conflicts", style="dim"))
 
 
 def outlet_codes(outlets: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -81,15 +135,16 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
         # what is left of the line after the #, outlet and support columns (each costs its width,
         # two spaces of padding and one of separator)
         room = console.width - 6 - sum(len(codes[o]) + 3 for o in sr.outlets) - 6 - 2
-        fact_width = max(20, min(_FACT_CHARS, room))
-        table.add_column("Fact", overflow="ellipsis", no_wrap=True, width=fact_width)
+        # facts are wrapped, never cut: the whole statement is the point of the row
+        table.add_column("Fact", overflow="fold", no_wrap=False, width=max(20, room))
         for o in sr.outlets:
             table.add_column(Text(codes[o]), justify="center", no_wrap=True, min_width=len(codes[o]))
         table.add_column("Sup", justify="right", no_wrap=True)
         for n, fact in enumerate(sr.facts, 1):
             cells = [Text(*TERMINAL_SYMBOLS[fact_status(fact, o)]) for o in sr.outlets]
-            table.add_row(f"F{n}", Text(_truncate(fact.text, fact_width)), *cells, str(fact.independent_support))
+            table.add_row(f"F{n}", Text(_flat(fact.text)), *cells, str(fact.independent_support))
         console.print(table)
+        console.print(Text(LEGEND, style="dim"))
     else:
         console.print(Text("No facts aligned.", style="dim"))
 
@@ -104,7 +159,7 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
         for ref in c.claims:
             side = Text("    ")
             side.append(ref.outlet, style="cyan")
-            side.append(f": “{_truncate(ref.text, 90)}” ")
+            side.append(f": “{_flat(ref.text)}” ")
             side.append(f"[{ref.span.start}:{ref.span.end}]", style="dim")
             console.print(side)
 
@@ -147,11 +202,20 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
     console.print()
 
 
-def render_text(report: Report, console: Console) -> None:
-    """Print a compact overview of the report to ``console``."""
+def render_text(report: Report, console: Console, *, full: bool | None = None) -> None:
+    """Print a compact overview of the report to ``console``: every story's table, or (when
+    there are more than :data:`MANY_STORIES` and ``full`` is not True) one line per story."""
     if not report.stories:
         console.print(Text("No stories.", style="bold"))
-    for i, sr in enumerate(report.stories, 1):
+    if full is None:
+        full = len(report.stories) <= MANY_STORIES
+    if not full:
+        console.print(Text(f"{plural(len(report.stories), 'story', 'stories')}, newest first in the web app "
+                           "(storylens serve); here in input order:", style="bold"))
+        render_story_lines([story_line(sr) for sr in report.stories], console)
+        console.print(Text("Every story in full: --full, or --out DIR for Markdown/HTML/JSON, or "
+                           "storylens show ID --store FILE after a run with --store.", style="dim"))
+    for i, sr in enumerate(report.stories if full else (), 1):
         _story(console, i, sr)
     if report.skipped:
         console.print(Text(f"Skipped {plural(len(report.skipped), 'input')}:", style="bold yellow"))
