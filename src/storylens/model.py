@@ -35,6 +35,7 @@ __all__ = [
     "Quantity",
     "Claim",
     "ArticleAnalysis",
+    "ArticleParse",
     "Story",
     "ClaimRef",
     "Fact",
@@ -269,6 +270,24 @@ class ArticleAnalysis:
     times: tuple[TimeRef, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     claims: tuple[Claim, ...] = ()
+    # the article's spaCy parse, kept so that later stages read it instead of parsing again
+    parse: ArticleParse | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleParse:
+    """An article's spaCy parse in compact form: one string per token attribute, its tokens'
+    values separated by spaces (``understand/parse.py`` writes it and rebuilds the ``Doc`` from
+    it without running the model). About 25 bytes per token, a fraction of spaCy's own bytes."""
+
+    lengths: str  # characters per token
+    spaces: str  # "1" where a space follows the token, else "0" (one character per token)
+    tags: str  # fine-grained tags (Penn Treebank)
+    pos: str  # coarse universal part-of-speech tags
+    deps: str  # dependency labels
+    heads: str  # each token's head as an offset from the token (0 for a root)
+    lemmas: str  # lemmas; "" for whitespace tokens (whose lemma is their text)
+    ents: str = ""  # named entities as "first_token:end_token:LABEL"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,11 @@ def art(aid: str, outlet: str, text: str) -> Article:
     return Article(aid, Outlet(outlet), text)
 
 
+def parses(nlp, *articles: Article) -> dict:
+    """The articles' parses by id, as the compare stage hands them to framing."""
+    return {a.id: nlp(a.text) for a in articles}
+
+
 def claim(a: Article, sub: str) -> ClaimRef:
     i = a.text.index(sub)
     return ClaimRef(a.id, a.outlet.name, Span(i, i + len(sub)), sub, f"c-{a.id}-{i}")
@@ -139,7 +144,7 @@ def test_naming_notes_in_a_fact(nlp, left, right, expected):
     a, b = art("a", "Alpha Times", "Intro. " + left), art("b", "Beta Radio", right + " More.")
     fact = Fact("f1", left, (claim(a, left), claim(b, right)), {"Alpha Times": "reported", "Beta Radio": "reported"}, 2)
     mentions = {}
-    notes = naming_notes([fact], {"a": a, "b": b}, mentions, nlp)
+    notes = naming_notes([fact], {"a": a, "b": b}, mentions, parses(nlp, a, b))
     check_spans(notes, [a, b])
     got = set()
     for n in notes:
@@ -154,7 +159,7 @@ def test_naming_needs_two_outlets(nlp):
     a = art("a", "Alpha Times", "The council scrapped the plan. The council shelved the plan.")
     c1, c2 = claim(a, "The council scrapped the plan."), claim(a, "The council shelved the plan.")
     fact = Fact("f1", c1.text, (c1, c2), {"Alpha Times": "reported"}, 1)
-    assert naming_notes([fact], {"a": a}, {}, nlp) == ()
+    assert naming_notes([fact], {"a": a}, {}, parses(nlp, a)) == ()
 
 
 # --- one entity, different names -----------------------------------------------------------------
@@ -194,7 +199,7 @@ def test_loaded_descriptor_and_other_name(nlp):
         # the recognizer missed Beta Radio's "Hamas": the name is still found in the text
         "b": (_mention(b, "Iran", "GPE", "e2"),),
     }
-    notes = entity_naming_notes([hamas, iran], [a, b], mentions, nlp)
+    notes = entity_naming_notes([hamas, iran], [a, b], mentions, parses(nlp, a, b))
     check_spans(notes, [a, b])
     by_entity = {n.entity_id: n for n in notes}
     assert set(by_entity) == {"e1", "e2"}
@@ -226,7 +231,7 @@ def test_no_entity_note_for_titles_and_short_forms(nlp, text_a, text_b):
         )
         for x in (a, b)
     }
-    assert entity_naming_notes([e], [a, b], mentions, nlp) == ()
+    assert entity_naming_notes([e], [a, b], mentions, parses(nlp, a, b)) == ()
 
 
 def test_different_descriptions_of_a_person(nlp):
@@ -234,6 +239,6 @@ def test_different_descriptions_of_a_person(nlp):
     b = art("b", "Beta Radio", "Yesterday Hezbollah terror chief Hassan Nasrallah spoke.")
     e = Entity("p", "Hassan Nasrallah", "PERSON")
     mentions = {x.id: (_mention(x, "Hassan Nasrallah", "PERSON", "p"),) for x in (a, b)}
-    (note,) = entity_naming_notes([e], [a, b], mentions, nlp)
+    (note,) = entity_naming_notes([e], [a, b], mentions, parses(nlp, a, b))
     check_spans([note], [a, b])
     assert [u.text for u in note.uses] == ["Hezbollah leader Hassan Nasrallah", "Hezbollah terror chief Hassan Nasrallah"]

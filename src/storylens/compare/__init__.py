@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -25,8 +25,12 @@ from storylens.settings import Settings
 from storylens.understand.embed import Embedder
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
 from storylens.understand.nlp import get_nlp
+from storylens.understand.parse import ParseMismatch, parse_vocab, rebuild_doc
 
-__all__ = ["compare_story", "link_story", "embedding_texts"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+__all__ = ["compare_story", "link_story", "embedding_texts", "article_docs"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,21 @@ def embedding_texts(story: Story, analyses: Sequence[ArticleAnalysis]) -> list[s
     return texts
 
 
+def article_docs(analyses: Sequence[ArticleAnalysis], settings: Settings) -> dict[str, "Doc"]:
+    """Each article's parse by article id, rebuilt from its analysis (no model runs); an
+    analysis without a usable parse (made elsewhere, or damaged) is parsed again."""
+    docs: dict[str, Doc] = {}
+    for a in analyses:
+        if a.parse is not None:
+            try:
+                docs[a.article.id] = rebuild_doc(a.parse, a.article.text, parse_vocab())
+                continue
+            except ParseMismatch as exc:
+                log.warning("%s: stored parse unusable (%s); parsing again", a.article.origin, exc)
+        docs[a.article.id] = get_nlp(settings.spacy_model)(a.article.text)
+    return docs
+
+
 def compare_story(
     story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
 ) -> StoryReport:
@@ -110,8 +129,8 @@ def compare_story(
     )
     mentions = {a.article.id: a.mentions for a in linked}
     claims_by_id = {c.id: c for c in claims}
-    # the claim re-parse for roles is only needed when outlets can differ
-    nlp = get_nlp(settings.spacy_model) if len(outlets) > 1 else None
+    # roles and descriptors are read from the articles' parses, needed only when outlets can differ
+    docs = article_docs(linked, settings) if len(outlets) > 1 else None
     return StoryReport(
         story=story,
         articles=tuple(articles.values()),
@@ -122,8 +141,8 @@ def compare_story(
         quotes=quotes,
         sources={a.article.id: a.sources for a in linked},
         timeline=timeline,
-        framing=framing_notes(facts, claims_by_id, articles, entities, mentions, nlp=nlp),
+        framing=framing_notes(facts, claims_by_id, articles, entities, mentions, docs=docs),
         profiles=sourcing_profiles(tuple(articles.values()), {a.article.id: a.sources for a in linked}, quotes),
         omissions=find_omissions(facts, outlets),
-        events=build_events(facts, claims_by_id, articles, mentions, entities, nlp) if nlp is not None else (),
+        events=build_events(facts, claims_by_id, articles, mentions, entities, docs) if docs is not None else (),
     )

@@ -1,8 +1,7 @@
 """Events: who did what to whom, when and where, merged across the outlets that tell it.
 
 An event is an aligned fact told by two or more outlets whose claims have an action. Each
-outlet's claim is read for its roles with the same parse of the claim text that the framing
-notes use (``framing.role_fillers``: the action verb below any reporting verb, its subject as
+outlet's claim is read for its roles from its article's parse, as the framing notes read them (``framing.role_fillers``: the action verb below any reporting verb, its subject as
 actor, its object as target), plus the claim's resolved date and the first place it names that is
 not the actor or the target. The event's values are the readings most outlets share; ``differs``
 lists the roles that outlets fill differently, and every outlet's own words stay in ``versions``
@@ -19,7 +18,7 @@ from storylens.compare.framing import RoleFiller, role_fillers
 from storylens.model import Article, Claim, ClaimRef, Entity, Event, EventVersion, Fact, Mention, text_id
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
+    from spacy.tokens import Doc
 
 __all__ = ["build_events", "ROLES"]
 
@@ -81,25 +80,23 @@ def build_events(
     articles: Mapping[str, Article],
     mentions_by_article: Mapping[str, Sequence[Mention]],
     entities: Sequence[Entity],
-    nlp: "Language",
+    docs: Mapping[str, "Doc"],
 ) -> tuple[Event, ...]:
-    """The events of a story, in fact order (see the module docstring)."""
+    """The events of a story, in fact order (see the module docstring); ``docs`` are the
+    articles' parses by article id."""
     names = {e.id: e.name for e in entities}
     kinds = {e.id: e.kind for e in entities}
     multi = [f for f in facts if len({c.outlet for c in f.claims}) > 1]
-    texts = list(dict.fromkeys(c.text for f in multi for c in f.claims))
-    with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
-        docs = dict(zip(texts, nlp.pipe(texts, batch_size=32))) if texts else {}
     events: list[Event] = []
     for fact in multi:
         versions: list[EventVersion] = []
         readings: list[dict[str, str]] = []
         for ref in fact.claims:
             article = articles.get(ref.article_id)
-            if article is None:
+            if article is None or ref.article_id not in docs:
                 continue
             mentions = mentions_by_article.get(ref.article_id, ())
-            fillers = role_fillers(docs[ref.text], ref, article, mentions)
+            fillers = role_fillers(docs[ref.article_id], ref, article, mentions)
             if "action" not in fillers:
                 continue
             version, values = _version(

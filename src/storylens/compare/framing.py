@@ -7,8 +7,8 @@ Two kinds of :class:`FramingNote`, each pointing at the exact characters that sh
     same grammatical role: the action (the clause's main verb), the actor (its subject, or the
     "by" phrase of a passive) and the object (its direct object, or the subject of a passive).
     The seeds' "Netanyahu has vetoed Gallant's planned visit" / "Netanyahu nixed Gallant's
-    trip" give "vetoed" / "nixed" and "visit" / "trip". Only a claim's own short text is
-    re-parsed. A difference counts only when the two claims agree on another role (the same
+    trip" give "vetoed" / "nixed" and "visit" / "trip". The roles are read from the article's
+    own parse (kept by the understand stage), restricted to the claim's tokens. A difference counts only when the two claims agree on another role (the same
     actor doing a differently named action), so loosely aligned sentences give no notes.
 
     (b) One entity named differently: an outlet uses a name for it that the others never use
@@ -25,6 +25,7 @@ Two kinds of :class:`FramingNote`, each pointing at the exact characters that sh
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import logging
 import math
@@ -36,11 +37,12 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from storylens.model import Article, Claim, ClaimRef, Entity, Fact, FramingNote, Mention, Span
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.language import Language
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as TokenSpan
 
 __all__ = [
     "role_fillers",
+    "claim_tokens",
     "RoleFiller",
     "framing_notes",
     "naming_notes",
@@ -129,15 +131,23 @@ class RoleFiller:
     entities: frozenset[str]  # entity ids mentioned in the word's phrase
 
 
-def _clause_head(doc: "Doc") -> "Token | None":
-    roots = [t for t in doc if t.dep_ == "ROOT"]
-    if not roots:
+def claim_tokens(doc: "Doc", claim: ClaimRef) -> "TokenSpan | None":
+    """The tokens of ``claim`` in its article's parse (None if the span cuts no token)."""
+    return doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
+
+
+def _clause_head(tokens: "TokenSpan") -> "Token | None":
+    if not len(tokens):
         return None
-    head = roots[0]
+    # a claim that is one clause of a sentence has no root of its own: its highest token heads it
+    head = next((t for t in tokens if t.dep_ == "ROOT"), None) or tokens.root
     # "X reported that Y happened": the framing is in what happened, not in "reported"
     for _ in range(2):
         if head.lemma_.lower() in _REPORTING:
-            inner = [c for c in head.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+            inner = [
+                c for c in head.children
+                if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") and tokens.start <= c.i < tokens.end
+            ]
             if inner:
                 head = inner[0]
                 continue
@@ -145,11 +155,13 @@ def _clause_head(doc: "Doc") -> "Token | None":
     return head
 
 
-def _role_tokens(head: "Token") -> dict[str, "Token"]:
+def _role_tokens(head: "Token", tokens: "TokenSpan") -> dict[str, "Token"]:
     out: dict[str, Token] = {}
     if head.pos_ == "VERB":
         out["action"] = head
     for c in head.children:
+        if not tokens.start <= c.i < tokens.end:
+            continue  # the other clause of a sentence split into claims
         if c.dep_ == "nsubj":
             out.setdefault("actor", c)
         elif c.dep_ == "dobj":
@@ -164,23 +176,28 @@ def _role_tokens(head: "Token") -> dict[str, "Token"]:
 
 
 def role_fillers(doc: "Doc", claim: ClaimRef, article: Article, mentions: Sequence[Mention]) -> dict[str, RoleFiller]:
-    head = _clause_head(doc)
+    """The action, actor and object of ``claim`` read from its article's parse ``doc``."""
+    if article.text[claim.span.start : claim.span.end] != claim.text:
+        log.debug("claim %s text does not match its span; skipped", claim.claim_id)
+        return {}
+    tokens = claim_tokens(doc, claim)
+    head = _clause_head(tokens) if tokens is not None else None
     # a claim that is only an attribution ("The report notes growing frustration") names who
     # said it, not what happened: its roles are not comparable with a plain statement's
-    if head is None or head.lemma_.lower() in _REPORTING:
+    if tokens is None or head is None or head.lemma_.lower() in _REPORTING:
         return {}
     out: dict[str, RoleFiller] = {}
-    for role, tok in _role_tokens(head).items():
-        start = claim.span.start + tok.idx
+    for role, tok in _role_tokens(head, tokens).items():
+        start = tok.idx
         end = start + len(tok.text)
         # a verb's adjacent particle is part of the word choice ("called off", "ruled out")
         prt = [c for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
         if role == "action" and prt:
-            end = claim.span.start + prt[0].idx + len(prt[0].text)
-        if article.text[start:end] != claim.text[start - claim.span.start : end - claim.span.start]:
-            log.debug("claim %s text does not match its span; skipped", claim.claim_id)
-            return {}
-        sub = Span(claim.span.start + tok.left_edge.idx, claim.span.start + tok.right_edge.idx + len(tok.right_edge.text))
+            end = prt[0].idx + len(prt[0].text)
+        sub = Span(
+            max(claim.span.start, tok.left_edge.idx),
+            min(claim.span.end, tok.right_edge.idx + len(tok.right_edge.text)),
+        )
         # a verb's phrase is the whole clause: it would "share" every entity of the sentence
         ents = (
             frozenset()
@@ -204,21 +221,18 @@ def naming_notes(
     facts: Sequence[Fact],
     articles: Mapping[str, Article],
     mentions_by_article: Mapping[str, Sequence[Mention]],
-    nlp: "Language",
+    docs: Mapping[str, "Doc"],
 ) -> tuple[FramingNote, ...]:
-    """Naming notes of kind (a): per fact, the words outlets use in the same role (see module)."""
+    """Naming notes of kind (a): per fact, the words outlets use in the same role (see module).
+
+    ``docs`` are the parses of the articles, by article id."""
     multi = [f for f in facts if len({c.outlet for c in f.claims}) > 1]
-    refs = [c for f in multi for c in f.claims if c.article_id in articles]
-    texts = list(dict.fromkeys(c.text for c in refs))
-    # roles come from the parse; entities are already linked, so the recognizer is not run
-    with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
-        docs = dict(zip(texts, nlp.pipe(texts, batch_size=32))) if texts else {}
     notes: list[FramingNote] = []
     for fact in multi:
         filled = [
-            (c, role_fillers(docs[c.text], c, articles[c.article_id], mentions_by_article.get(c.article_id, ())))
+            (c, role_fillers(docs[c.article_id], c, articles[c.article_id], mentions_by_article.get(c.article_id, ())))
             for c in fact.claims
-            if c.article_id in articles
+            if c.article_id in articles and c.article_id in docs
         ]
         for role in _ROLES:
             have = [
@@ -338,30 +352,32 @@ def _entity_uses(
     return uses
 
 
-def _describe(uses: list[_Use], nlp: "Language") -> list[_Use]:
-    """Add the descriptor words right before each name, found by tagging a short window."""
+def _describe(uses: list[_Use], docs: Mapping[str, "Doc"]) -> list[_Use]:
+    """Add the descriptor words right before each name, read from the article's tagged words
+    in a short window before it."""
     stop = _stopwords()
-    windows: list[tuple[_Use, int, str]] = []
+    starts: dict[str, list[int]] = {}
     out: list[_Use] = []
     for u in uses:
         lo = max(0, u.span.start - _WINDOW)
         before = u.article.text[lo : u.span.start]
         cut = max((m.end() for m in _WINDOW_CUT.finditer(before)), default=0)
-        # most names follow "the", "of", "and" or punctuation: nothing to tag there
+        # most names follow "the", "of", "and" or punctuation: nothing to read there
         prev = _PREV_WORD.search(before[cut:])
-        if prev is None or prev.group(1).lower() in stop:
+        doc = docs.get(u.article.id)
+        if prev is None or prev.group(1).lower() in stop or doc is None:
             out.append(u)
             continue
-        windows.append((u, lo + cut, u.article.text[lo + cut : u.span.end]))
-    with nlp.select_pipes(disable=[p for p in ("parser", "ner") if p in nlp.pipe_names]):
-        docs = list(nlp.pipe((w for _, _, w in windows), batch_size=64))
-    for (u, offset, _), doc in zip(windows, docs):
-        first = next((t for t in doc if offset + t.idx >= u.span.start), None)
-        if first is None:
+        if u.article.id not in starts:
+            starts[u.article.id] = [t.idx for t in doc]
+        idx = starts[u.article.id]
+        first_i = bisect.bisect_left(idx, u.span.start)  # the first token at or after the name
+        window_i = bisect.bisect_left(idx, lo + cut)
+        if first_i >= len(idx):
             out.append(u)
             continue
         run: list[Token] = []
-        for t in reversed(doc[: first.i]):
+        for t in reversed(doc[window_i:first_i]):
             if t.pos_ in ("NOUN", "PROPN", "ADJ") or (t.pos_ == "PART" and t.text in ("’s", "'s")):
                 run.append(t)
             else:
@@ -379,7 +395,7 @@ def _describe(uses: list[_Use], nlp: "Language") -> list[_Use]:
         )
         last = run[-1]
         head = last.lemma_.lower() if last.pos_ == "NOUN" and last.text[:1].islower() else None
-        out.append(_Use(u.article, u.span, Span(offset + run[0].idx, u.span.end), words, head))
+        out.append(_Use(u.article, u.span, Span(run[0].idx, u.span.end), words, head))
     order = {(u.article.id, u.span): k for k, u in enumerate(uses)}
     return sorted(out, key=lambda u: order[(u.article.id, u.span)])
 
@@ -388,7 +404,7 @@ def entity_naming_notes(
     entities: Sequence[Entity],
     articles: Sequence[Article],
     mentions_by_article: Mapping[str, Sequence[Mention]],
-    nlp: "Language",
+    docs: Mapping[str, "Doc"],
 ) -> tuple[FramingNote, ...]:
     """Naming notes of kind (b): an entity named or described differently by different outlets."""
     notes: list[FramingNote] = []
@@ -420,7 +436,7 @@ def entity_naming_notes(
                 )
             )
         if entity.kind in _DESCRIBED_KINDS:
-            note = _descriptor_note(entity, _describe(uses, nlp))
+            note = _descriptor_note(entity, _describe(uses, docs))
             if note is not None:
                 notes.append(note)
     return tuple(notes)
@@ -620,29 +636,32 @@ def framing_notes(
     entities: Sequence[Entity],
     mentions_by_article: Mapping[str, Sequence[Mention]],
     *,
-    nlp: "Language | None" = None,
+    docs: Mapping[str, "Doc"] | None = None,
     z_threshold: float = Z_THRESHOLD,
     max_terms: int = MAX_TERMS,
 ) -> tuple[FramingNote, ...]:
     """Naming notes (per fact, then per entity) followed by distinctive terms per outlet.
 
-    ``nlp`` is the spaCy pipeline used to re-parse claim texts and tag the words before entity
-    names; by default the installed default pipeline. A story with one outlet has no notes.
-    Every use's span slices its article's text to exactly the use's text.
+    ``docs`` are the articles' parses by article id (the roles of claims and the words before
+    entity names are read from them); articles without one are parsed with the installed
+    default pipeline. A story with one outlet has no notes. Every use's span slices its
+    article's text to exactly the use's text.
     """
     arts = list(articles.values())
     if len({a.outlet.name for a in arts}) < 2:
         return ()
-    if nlp is None:
+    docs = dict(docs or {})
+    if any(a.id not in docs for a in arts):
         from storylens.understand.nlp import get_nlp
 
         nlp = get_nlp()
+        docs.update((a.id, nlp(a.text)) for a in arts if a.id not in docs)
     claims_by_article: dict[str, list[Claim]] = defaultdict(list)
     for c in claims_by_id.values():
         claims_by_article[c.article_id].append(c)
     notes = [
-        *naming_notes(facts, articles, mentions_by_article, nlp),
-        *entity_naming_notes(entities, arts, mentions_by_article, nlp),
+        *naming_notes(facts, articles, mentions_by_article, docs),
+        *entity_naming_notes(entities, arts, mentions_by_article, docs),
         *distinctive_notes(arts, claims_by_article, z_threshold=z_threshold, max_terms=max_terms),
     ]
     log.debug("%d framing notes", len(notes))

@@ -25,6 +25,7 @@ def analyze_doc(doc: "Doc", article: Article) -> ArticleAnalysis:
     # imported here so that importing one finding module does not import all of them
     from storylens.understand.claims import find_claims, sentence_spans
     from storylens.understand.entities import find_mentions
+    from storylens.understand.parse import compact_parse
     from storylens.understand.quantities import find_quantities
     from storylens.understand.quotes import find_quotes
     from storylens.understand.sourcing import find_sources
@@ -56,6 +57,7 @@ def analyze_doc(doc: "Doc", article: Article) -> ArticleAnalysis:
         times=times,
         quantities=quantities,
         claims=claims,
+        parse=compact_parse(doc),
     )
 
 
