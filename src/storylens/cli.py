@@ -120,6 +120,12 @@ def analyze(
         _say(err, str(exc), "error:", "red")
         raise typer.Exit(2)
 
+    from storylens.engine import engine_problem
+
+    problem = engine_problem(settings)
+    if problem:
+        err.print(f"[red]error:[/] {problem}")
+        raise typer.Exit(2)
     stdin = sys.stdin if "-" in paths else None
     if quiet:
         report = run_analysis(paths, settings, stdin=stdin)

@@ -92,3 +92,14 @@ def test_a_failing_article_is_skipped_and_the_batch_goes_on(monkeypatch):
     first, second = understand_batch([good, bad], Settings())
     assert first.article.origin == "good.txt"
     assert second.source == "bad.txt" and "boom" in second.reason
+
+
+def test_a_missing_ray_is_named_before_the_run(monkeypatch):
+    import importlib.util
+
+    from storylens.engine import engine_problem
+
+    assert engine_problem(Settings()) is None
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
+    assert "pip install 'storylens[ray]'" in engine_problem(Settings(engine="ray"))

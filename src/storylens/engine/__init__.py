@@ -18,7 +18,7 @@ from storylens.engine.tasks import CompareJob
 from storylens.model import Article, ArticleAnalysis, Skipped, StoryReport
 from storylens.settings import Settings, SettingsError
 
-__all__ = ["Engine", "open_engine", "ENGINES"]
+__all__ = ["Engine", "open_engine", "engine_problem", "ENGINES"]
 
 ENGINES = ("local", "ray")
 
@@ -49,3 +49,14 @@ def open_engine(settings: Settings) -> Engine:
 
         return RayEngine(settings)
     raise SettingsError(f"engine: unknown engine {settings.engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def engine_problem(settings: Settings) -> str | None:
+    """Why the configured engine cannot run here (a missing package), or None; cheap to ask
+    before a run, so that a command line can say it before reading any input."""
+    if settings.engine == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            return "the ray engine needs Ray: pip install 'storylens[ray]'"
+    return None
