@@ -79,6 +79,48 @@ CASES = [
         "I have said all I can say", "direct", "said",
         dict(kind="person", name="Alma Rooke", text="she"),
     ),
+    # a pronoun takes the person the text is about, not the last name in passing ...
+    (
+        "Dan Pell opened the meeting. Pell stepped up his attacks on Ivo Kovac over the budget. "
+        "“The numbers do not add up,” he said.",
+        "The numbers do not add up", "direct", "said",
+        dict(kind="person", name="Dan Pell", text="he"),
+    ),
+    # ... never a name that is not a subject in its own sentence ...
+    (
+        "Dan Pell visited the yard on Monday. Of Ivo Kovac, he said, “He works harder than anyone.”",
+        "He works harder than anyone.", "direct", "said",
+        dict(kind="person", name="Dan Pell", text="he"),
+    ),
+    # ... nor one who is only named inside a quotation ...
+    (
+        "Dan Pell spoke to reporters. “Ivo Kovac has never been here,” he said. “He knows nothing,” he added.",
+        "He knows nothing", "direct", "added",
+        dict(kind="person", name="Dan Pell", text="he"),
+    ),
+    # ... and agrees with the gender an honorific gives
+    (
+        "Ms. Rooke wrote to Mr. Kovac on Friday. Mr. Kovac did not answer. “I get no reply,” she wrote.",
+        "I get no reply", "direct", "wrote",
+        dict(kind="person", name="Rooke", text="she"),
+    ),
+    # any verb that frames a quote is its cue: after it, or before a colon that opens it
+    (
+        "“It is over,” summarized Alma Rooke.",
+        "It is over", "direct", "summarized",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    (
+        "Alma Rooke shrugged: “We will not wait for them.”",
+        "We will not wait for them.", "direct", "shrugged",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    # the same paragraph goes on quoting the last speaker, not a source cited in between
+    (
+        "“We will rebuild,” Alma Rooke said, according to the Harbor Gazette. “The harbor is ours.”",
+        "The harbor is ours.", "direct", "said",
+        dict(kind="person", name="Alma Rooke"),
+    ),
     # short fragments inside reported speech
     (
         "Dana Whitfield asked the council whether it was ready to “go it alone” on the project.",

@@ -16,13 +16,17 @@ comma belongs to the attribution that follows, ``“...,” she said``); closing
   ("the so-called “deal”"). Longer fragments are kept as mixed even without a cue, because the
   brief asks to drop only the one- and two-word kind.
 
-The speaker of a direct or mixed quote is the source of the nearest speech cue in the same
-sentence and line, before or after the quote (a verb from ``sourcing.SPEECH_LEMMAS``, or
-"according to"; "continued" too, next to a direct quote); for a direct quote without one, a cue
-just after it when the parser closed the sentence at the quote's "?" or "!" (``"...?" Obama
-said.``), else the last attribution in the preceding sentence.
-Subject pronouns ("he said") resolve to the most recent PERSON named before. Speakers come from
-``sourcing`` (the same phrase parser), so "Pentagon spokesperson Sabrina Singh" is the person
+The speaker of a direct or mixed quote is, in this order: the source of the verb that frames
+the quote, whatever the verb (right after a quote that hands over with a comma, ``“...,”
+summarized Senor``, or before a colon that opens it, ``Added Gibbs: “...”``); the source of the
+nearest speech cue in the same sentence and line, before or after the quote (a verb from
+``sourcing.SPEECH_LEMMAS``, or "according to"; "continued" too, next to a direct quote; verbs
+of characterising such as "called" or "dismissed ... as" for fragments); for a direct quote
+without one, a cue just after it when the parser closed the sentence at the quote's "?" or "!"
+(``"...?" Obama said.``), else the speaker of the previous direct quote in the same paragraph,
+else the last attribution in the preceding sentence. Subject pronouns ("he said") are resolved
+by ``sourcing`` to the most salient person named before them. Speakers come from ``sourcing``
+(the same phrase parser), so "Pentagon spokesperson Sabrina Singh" is the person
 "Sabrina Singh" with role "Pentagon spokesperson", and "a US official told Axios" is an
 anonymous source with via "Axios". ``cue`` is the speech verb.
 
@@ -42,6 +46,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from storylens.model import Quote, SourceRef, Span
 from storylens.understand.sourcing import (
+    QUOTE_PAIRS,
     SPEECH_LEMMAS,
     SourceContext,
     find_sources,
@@ -54,10 +59,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["find_quotes", "QUOTE_PAIRS"]
 
 log = logging.getLogger(__name__)
-
-# Pairs within one line: a quote that runs over a paragraph break is left open in print
-# (each paragraph reopens it), and pairing across lines would swallow text between two quotes.
-QUOTE_PAIRS = re.compile(r"“([^“”\n]*)”|\"([^\"\n]*)\"")
 
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _TERMINAL = frozenset(".?!…")
@@ -77,6 +78,9 @@ _DIRECT_LEMMAS = SPEECH_LEMMAS | frozenset({"continue"})
 # How far after a quote that closes its sentence an attribution is still looked for: room for
 # a subject of a few words and the verb ("... baseball?" Rep. John Smith said).
 _AFTER_QUOTE_CHARS = 60
+# A verb framing a quote from after it stands within this many tokens of the closing mark
+# ("said Rep. John Smith" puts it first; "Ms. O'Neill continued" third).
+_FRAME_TOKENS = 4
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -176,6 +180,40 @@ def _speaker_for_region(
     return min(candidates, key=lambda c: c[0])[1]
 
 
+def _framed_speaker(
+    doc: Doc, index: _Index, outer: Span, inner: Span, line_lo: int, line_hi: int, ctx: SourceContext
+) -> SourceRef | None:
+    """The speaker named by the verb that frames a quote, whatever the verb: right after a quote
+    that hands over to its attribution (``“...,” summarized Senor``, ``“...?” he wondered``), or
+    right before a colon that opens it (``Added Gibbs: “...”``)."""
+    text = doc.text
+    candidates: list[Token] = []
+    hands_over = text[inner.end : outer.end].startswith(",") or (
+        text[inner.end - 1 : inner.end] in {"?", "!", ","} and text[outer.end : outer.end + 2].strip()[:1].islower()
+    )
+    if hands_over and outer.end < line_hi:
+        first = index.token_at(outer.end)
+        if first.idx < outer.end:
+            first = doc[min(first.i + 1, len(doc) - 1)]
+        for tok in doc[first.i : min(first.i + _FRAME_TOKENS, len(doc))]:
+            if tok.idx >= line_hi or tok.is_punct or tok.is_space:
+                break
+            if tok.tag_.startswith("VB") and tok.dep_ not in {"aux", "auxpass"}:
+                candidates.append(tok)
+                break
+    before = text[line_lo : outer.start].rstrip()
+    if before.endswith(":"):
+        colon = index.token_at(line_lo + len(before) - 1)
+        verb = doc[colon.i - 1] if colon.i > 0 else None
+        if verb is not None and verb.idx >= line_lo and verb.tag_.startswith("VB"):
+            candidates.append(verb)
+    for verb in candidates:
+        ref = source_of_cue(doc, verb, ctx, lemmas=None)
+        if ref is not None and not outer.overlaps(ref.span):
+            return ref
+    return None
+
+
 def _distance(cue: Span, quote: Span) -> int:
     return quote.start - cue.end if cue.end <= quote.start else cue.start - quote.end
 
@@ -199,6 +237,7 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
     # alone”") but is not repeated when it is a direct quote.
     direct_regions = [outer for outer, _, _, sentence_like in marked if sentence_like]
     quotes: list[Quote] = []
+    previous: tuple[int, SourceRef] | None = None  # (line start, speaker) of the last direct quote
 
     for outer, inner, words, sentence_like in marked:
         open_sent = index.token_at(outer.start).sent
@@ -207,7 +246,9 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
         lo = max(open_sent.start_char, line_lo)
         hi = min(close_sent.end_char, line_hi)
         lemmas = _DIRECT_LEMMAS if sentence_like else _FRAGMENT_LEMMAS
-        speaker = _speaker_for_region(doc, index, lo, hi, outer, regions, by_cue, ctx, lemmas)
+        speaker = _framed_speaker(doc, index, outer, inner, line_lo, line_hi, ctx)
+        if speaker is None:
+            speaker = _speaker_for_region(doc, index, lo, hi, outer, regions, by_cue, ctx, lemmas)
         if sentence_like:
             kind = "direct"
             if speaker is None and close_sent.end_char <= outer.end + 1 and outer.end < line_hi:
@@ -216,6 +257,11 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
                 after = index.token_at(min(outer.end + 1, len(text) - 1)).sent
                 near = min(after.end_char, line_hi, outer.end + _AFTER_QUOTE_CHARS)
                 speaker = _speaker_for_region(doc, index, outer.end, near, outer, regions, by_cue, ctx, lemmas)
+            if speaker is None and previous is not None and previous[0] == line_lo:
+                # the same paragraph goes on quoting whoever spoke last ("“...,” Obama
+                # continued. “You've been debating ...”"), even when a source cited in between
+                # ("..., according to TIME.") would be the last attribution
+                speaker = previous[1]
             if speaker is None:
                 speaker = _previous_sentence_source(doc, open_sent.start, by_cue, sources)
         else:
@@ -226,6 +272,8 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
         quotes.append(
             Quote(span=inner, text=inner.of(text), kind=kind, speaker=speaker, cue=speaker.cue if speaker else None)
         )
+        if speaker is not None and sentence_like:
+            previous = (line_lo, speaker)
 
     quotes.extend(_indirect_quotes(doc, direct_regions, by_cue, ctx))
     quotes.sort(key=lambda q: (q.span.start, q.span.end))

@@ -8,8 +8,8 @@ classified:
 
 - ``person``: a named person; ``name`` is the name without its title, ``role`` the title
   ("Pentagon spokesperson Sabrina Singh" → name "Sabrina Singh", role "Pentagon spokesperson").
-  A subject pronoun ("he", "she") is resolved to the most recent person named before it as a
-  clause subject or a source, else to the most recent PERSON named at all. A person named in
+  A subject pronoun ("he", "she") is resolved to the most salient person of the last few
+  sentences, outside quotations and agreeing with an honorific's gender (``_resolve_pronouns``). A person named in
   apposition to a role noun is that person ("A spokesman for the party, Brad Woodhouse" → name
   "Brad Woodhouse", role "spokesman for the party"); a definite office title ("the governor")
   is the person named earlier with that title ("Gov. Alma Rooke").
@@ -50,7 +50,7 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from storylens.model import SourceRef, Span
 
@@ -66,6 +66,7 @@ __all__ = [
     "normalize_affiliation",
     "parse_count",
     "SPEECH_LEMMAS",
+    "QUOTE_PAIRS",
 ]
 
 log = logging.getLogger(__name__)
@@ -160,65 +161,74 @@ _TITLE_ABBREVIATIONS = {
     "sec": "secretary", "chair": "chairman",
 }
 
+# How a verb without a subject of its own borrows one: "said" in "stormed back, leaned in and
+# said" (conj), "retort" in "was quick to retort" (xcomp of an acomp), "..., saying" (advcl).
+_SHARES_SUBJECT = frozenset({"conj", "xcomp", "acomp"})
+_MAX_CLIMB = 4
+
 _THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSS = re.compile(r"(?:['’]s|['’])$")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+
+
+# Quote-mark pairs within one line (a quote that runs over a paragraph break is reopened by
+# each paragraph, and pairing across lines would swallow the text between two quotes).
+QUOTE_PAIRS = re.compile(r"“([^“”\n]*)”|\"([^\"\n]*)\"")
+
+# Pronoun resolution weighs the people named in the last few sentences: a mention counts
+# _SPEAKER_WEIGHT as a speaker or the subject of a main clause, _SUBJECT_WEIGHT as another
+# subject, 1 otherwise, halved for every sentence back; mentions further back than
+# _PRONOUN_WINDOW sentences do not count.
+_SPEAKER_WEIGHT = 3
+_SUBJECT_WEIGHT = 2
+_PRONOUN_DECAY = 0.5
+_PRONOUN_WINDOW = 3
+_HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """A person named or referred to by a subject pronoun in the narrative (not inside a
+    quotation), for resolving later pronouns."""
+
+    start: int
+    sent: int  # index of its sentence
+    name: str  # the fullest form named so far ("Eric Holder" for a later "Holder")
+    weight: int
 
 
 @dataclass(frozen=True, slots=True)
 class SourceContext:
     """What a phrase is resolved against: persons and outlets named earlier in the article.
 
-    ``persons`` and ``outlets`` are (start offset, name) pairs sorted by offset.
+    ``persons`` and ``outlets`` are (start offset, name) pairs sorted by offset; ``pronouns``
+    maps the start of every subject "he"/"she" of the narrative to the person it refers to.
     """
 
     persons: tuple[tuple[int, str], ...] = ()
     outlets: tuple[tuple[int, str], ...] = ()
-    subjects: tuple[tuple[int, str], ...] = ()  # persons named as the subject of a clause
     titled: tuple[tuple[int, str, str], ...] = ()  # (start, name, title) of persons named with a title
+    pronouns: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def from_doc(cls, doc: Doc, sources: Iterable[SourceRef] = ()) -> SourceContext:
-        persons = tuple((e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON")
-        sources = tuple(sources)
-        subjects = tuple(
-            sorted(
-                {(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON" and e.root.dep_ in {"nsubj", "nsubjpass"}}
-                | {
-                    (s.span.start, s.name)
-                    for s in sources
-                    if s.kind == "person" and s.name and s.text.casefold() not in _PRONOUNS_PERSON
-                }
-            )
-        )
+        persons = tuple((e.start_char, _POSS.sub("", e.text)) for e in doc.ents if e.label_ == "PERSON")
         outlets = tuple(
             sorted((s.span.start, s.name) for s in sources if s.kind == "outlet" and s.name)
         )
         titled = tuple((e.start_char, e.text, t) for e in doc.ents if e.label_ == "PERSON" for t in _titles_of(e))
-        return cls(persons=persons, outlets=outlets, subjects=subjects, titled=titled)
-
-    def with_speaker(self, start: int, name: str) -> SourceContext:
-        """A person named as a source is a subject for later pronouns ("Akin said ... he said");
-        a surname alone takes the full name it had earlier ("Holder" → "Eric Holder")."""
-        if " " not in name:
-            full = next((n for s, n in reversed(self.persons) if s < start and n.split()[-1] == name), None)
-            name = full or name
-        return replace(self, subjects=tuple(sorted({*self.subjects, (start, name)})))
+        return cls(persons=persons, outlets=outlets, titled=titled, pronouns=_resolve_pronouns(doc, persons))
 
     def with_outlet(self, start: int, name: str) -> SourceContext:
         return replace(self, outlets=tuple(sorted((*self.outlets, (start, name)))))
 
-    def person_before(self, offset: int) -> str | None:
-        """The person a subject pronoun at ``offset`` refers to: the latest person named as a
-        subject before it, else the latest person named at all.
-
-        Subjects first because a "he said" most often continues the person the text was about,
-        not the last name mentioned in passing ("Perry stepped up his attacks on Obama ... he
-        said"); on BASIL this raised named-speaker accuracy (see bench/quotes.py).
-        """
-        i = bisect.bisect_left(self.subjects, (offset, ""))
-        if i:
-            return self.subjects[i - 1][1]
+    def person_before(self, offset: int, pronoun: str = "") -> str | None:
+        """The person the subject pronoun at ``offset`` refers to (see :func:`_resolve_pronouns`),
+        else the latest person named before ``offset``."""
+        found = dict(self.pronouns).get(offset)
+        if found is not None:
+            return found
         i = bisect.bisect_left(self.persons, (offset, ""))
         return self.persons[i - 1][1] if i else None
 
@@ -248,6 +258,118 @@ class SourceContext:
             if len(words) > 1 and (words[-1] == name or "".join(w[0] for w in words) == name):
                 return full
         return name
+
+
+def _resolve_pronouns(doc: Doc, persons: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """The person each subject "he"/"she" of the narrative refers to, in one pass over the text.
+
+    People are the PERSON names, a surname alone that was named in full before (the small model
+    misses many), and unlabelled proper names that are the subject of a speech verb. Each
+    mention outside quotation marks, and each resolved pronoun, adds to its person's salience:
+    ``_SPEAKER_WEIGHT`` as the subject of a main clause, ``_SUBJECT_WEIGHT`` as another subject,
+    1 otherwise, halved for every sentence back, nothing beyond ``_PRONOUN_WINDOW`` sentences.
+    A pronoun takes the most salient person whose gender, where an honorific tells it ("Ms.
+    Lauten"), agrees; a name in the pronoun's own sentence that is not a subject is never its
+    antecedent ("Of Obama, he said"). With nobody in the window it takes the latest subject
+    before it, else the latest person.
+
+    Salience rather than the latest name, because a "he said" most often continues the person
+    the text is about, not a name mentioned in passing ("Perry stepped up his attacks on
+    Obama ... he said").
+    """
+    quoted = [m.span() for m in QUOTE_PAIRS.finditer(doc.text)]
+    sent_of = {}
+    for k, sent in enumerate(doc.sents):
+        for tok in sent:
+            sent_of[tok.i] = k
+    genders: dict[str, str] = {}
+    for e in doc.ents:
+        if e.label_ == "PERSON" and e.start > 0:
+            gender = _HONORIFIC_GENDER.get(doc[e.start - 1].lower_.rstrip("."))
+            name = _POSS.sub("", e.text).strip()
+            if gender is not None and name:
+                genders.setdefault(name.split()[-1], gender)
+    ent_at = {e.start: e for e in doc.ents}
+    full_names: dict[str, str] = {}  # surname -> the latest full name with it
+    surnames = {n.split()[-1] for _, n in persons if n.split()}
+    mentions: list[PersonMention] = []
+    out: list[tuple[int, str]] = []
+
+    def weight_of(tok: Token) -> int:
+        if tok.dep_ not in {"nsubj", "nsubjpass"}:
+            return 1
+        return _SPEAKER_WEIGHT if _in_main_clause(tok.head) else _SUBJECT_WEIGHT
+
+    def add(tok: Token, name: str) -> None:
+        words = name.split()
+        if len(words) > 1:
+            full_names[words[-1]] = name
+        elif name in full_names:
+            name = full_names[name]
+        mentions.append(PersonMention(tok.idx, sent_of[tok.i], name, weight_of(tok)))
+
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if any(a <= tok.idx < b for a, b in quoted):
+            i += 1
+            continue
+        ent = ent_at.get(i)
+        if ent is not None and ent.label_ == "PERSON":
+            name = _POSS.sub("", ent.text).strip()
+            if name:
+                add(ent.root, name)
+            i = ent.end
+            continue
+        if ent is not None:
+            i = ent.end
+            continue
+        low = tok.lower_
+        if tok.tag_ == "NNP" and (
+            tok.text in surnames or (tok.dep_ == "nsubj" and is_speech_verb(tok.head) and tok.ent_type_ == "")
+        ):
+            add(tok, tok.text)
+        elif low in _PRONOUN_GENDER and tok.dep_ in {"nsubj", "nsubjpass"}:
+            name = _salient_person(mentions, sent_of[tok.i], _PRONOUN_GENDER[low], genders)
+            if name is not None:
+                out.append((tok.idx, name))
+                mentions.append(PersonMention(tok.idx, sent_of[tok.i], name, weight_of(tok)))
+        i += 1
+    return tuple(out)
+
+
+def _salient_person(
+    mentions: Sequence[PersonMention], here: int, gender: str, genders: Mapping[str, str]
+) -> str | None:
+    def agrees(name: str) -> bool:
+        return genders.get(name.split()[-1], gender) == gender
+
+    scores: dict[str, float] = {}
+    latest: dict[str, int] = {}
+    for m in mentions:
+        back = here - m.sent
+        if back > _PRONOUN_WINDOW or (back == 0 and m.weight == 1) or not agrees(m.name):
+            continue
+        scores[m.name] = scores.get(m.name, 0.0) + m.weight * _PRONOUN_DECAY**back
+        latest[m.name] = m.start
+    if scores:
+        return max(scores, key=lambda n: (scores[n], latest[n]))
+    for min_weight in (_SUBJECT_WEIGHT, 1):
+        for m in reversed(mentions):
+            if m.weight >= min_weight and agrees(m.name) and not (m.sent == here and m.weight == 1):
+                return m.name
+    return None
+
+
+def _in_main_clause(verb: Token) -> bool:
+    """True for the root verb of a sentence and the verbs coordinated with it."""
+    for _ in range(_MAX_CLIMB):
+        if verb.dep_ == "ROOT":
+            return True
+        if verb.dep_ != "conj":
+            return False
+        verb = verb.head
+    return False
 
 
 def _titles_of(ent: SpacySpan) -> set[str]:
@@ -344,10 +466,14 @@ def _adjacent_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return start, end
 
 
-# How a verb without a subject of its own borrows one: "said" in "stormed back, leaned in and
-# said" (conj), "retort" in "was quick to retort" (xcomp of an acomp), "..., saying" (advcl).
-_SHARES_SUBJECT = frozenset({"conj", "xcomp", "acomp"})
-_MAX_CLIMB = 4
+def _following_name(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """The run of proper-name tokens right after ``verb`` on its line ("summarized Senor")."""
+    j = verb.i + 1
+    while j < len(doc) and not doc[j].is_space and doc[j].tag_ in {"NNP", "NNPS"}:
+        j += 1
+    if j == verb.i + 1 or _crosses_line(doc, verb.i, j - 1):
+        return None
+    return verb.i + 1, j
 
 
 def _subject_of(verb: Token) -> tuple[Token | None, Token]:
@@ -465,7 +591,7 @@ def _classify(
     low = head.lower_
     if head.pos_ == "PRON":
         if low in _PRONOUNS_PERSON and position in {"subject", "reporter"}:
-            return _ref(doc, start, end, "person", cue, name=ctx.person_before(head.idx))
+            return _ref(doc, start, end, "person", cue, name=ctx.person_before(head.idx, low))
         return None
     lemma = _ROLE_LEMMA.get(head.lemma_.casefold(), head.lemma_.casefold())
     person = _ent_label(doc, start, end, "PERSON")
@@ -605,15 +731,17 @@ def _recipient(verb: Token) -> Token | None:
 
 
 def source_of_cue(
-    doc: Doc, verb: Token, ctx: SourceContext | None = None, lemmas: frozenset[str] = SPEECH_LEMMAS
+    doc: Doc, verb: Token, ctx: SourceContext | None = None, lemmas: frozenset[str] | None = SPEECH_LEMMAS
 ) -> SourceRef | None:
     """The source a speech/reporting verb attributes its statement to: its subject, parsed as in
     :func:`find_sources` (with ``via`` from "told X"), or None when the subject is no source.
 
-    ``lemmas`` are the verbs accepted as cues (quotes add "called", "described" ...).
+    ``lemmas`` are the verbs accepted as cues (quotes add "called", "described" ...); None
+    accepts any verb, for positions that make a verb a cue by themselves (``“...,” summarized
+    Senor``).
     """
     ctx = ctx or SourceContext.from_doc(doc)
-    if not (verb.tag_.startswith("VB") and verb.lemma_.casefold() in lemmas):
+    if not verb.tag_.startswith("VB") or (lemmas is not None and verb.lemma_.casefold() not in lemmas):
         return None
     cue = _cue_span(doc, verb.i, verb.i + 1)
     lemma = verb.lemma_.casefold()
@@ -636,6 +764,12 @@ def source_of_cue(
             ref = _classify(doc, run[0], run[1], head, cue, ctx, position)
             if ref is not None:
                 break
+    if ref is None and verb.i > 0 and doc[verb.i - 1].is_punct:
+        # "“...,” summarized Senor": a subject after the verb, which the parser often attaches
+        # as an attribute or object
+        run = _following_name(doc, verb)
+        if run is not None:
+            ref = _classify(doc, run[0], run[1], doc[run[1] - 1], cue, ctx, position)
     if ref is None:
         return None
     rec = _recipient(verb)
@@ -735,8 +869,6 @@ def find_sources(doc: Doc) -> tuple[SourceRef, ...]:
             continue
         if ref.kind == "person" and ref.name is None:
             continue
-        if ref.kind == "person" and ref.name and ref.text.casefold() not in _PRONOUNS_PERSON:
-            ctx = ctx.with_speaker(ref.span.start, ref.name)
         frames = ref.kind == "outlet"
         found.append(_Found(ref, sent, frames))
         if ref.kind == "outlet":
