@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional, TextIO
 
 import typer
 from rich.console import Console
@@ -14,6 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from storylens._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storylens.model import Report
+    from storylens.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -91,6 +96,7 @@ def analyze(
     from storylens import analyze as run_analysis
     from storylens.render import FORMATS, render, run_summary
     from storylens.settings import SettingsError, load_settings
+    from storylens.store import StoreError
 
     err = _errors()
     logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
@@ -127,23 +133,14 @@ def analyze(
         err.print(f"[red]error:[/] {problem}")
         raise typer.Exit(2)
     stdin = sys.stdin if "-" in paths else None
-    if quiet:
-        report = run_analysis(paths, settings, stdin=stdin)
-    elif not err.is_terminal:
-        report = run_analysis(paths, settings, stdin=stdin, progress=_progress_lines(err))
-    else:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err, transient=True,
-        ) as bar:
-            tasks: dict[str, int] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total or None)
-                bar.update(tasks[stage], completed=done, total=total or None)
-
-            report = run_analysis(paths, settings, stdin=stdin, progress=progress)
+    try:
+        report = _run(run_analysis, paths, settings, stdin, err, quiet)
+    except StoreError as exc:
+        _say(err, str(exc), "error:", "red")
+        raise typer.Exit(2)
+    except sqlite3.Error as exc:  # a store failure that no store method put into words
+        _say(err, f"{settings.store}: store error: {exc}", "error:", "red")
+        raise typer.Exit(2)
 
     for item in report.skipped:
         _say(err, f"{item.source}: {item.reason}", "skipped", "yellow")
@@ -163,6 +160,29 @@ def analyze(
     _say(err, run_summary(report))
     if n_articles == 0:
         raise typer.Exit(1)
+
+
+def _run(
+    run_analysis: Callable[..., "Report"], paths: List[str], settings: "Settings", stdin: Optional[TextIO],
+    err: Console, quiet: bool,
+) -> "Report":
+    """The analysis, with a progress bar on a terminal and progress lines without one."""
+    if quiet:
+        return run_analysis(paths, settings, stdin=stdin)
+    if not err.is_terminal:
+        return run_analysis(paths, settings, stdin=stdin, progress=_progress_lines(err))
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        return run_analysis(paths, settings, stdin=stdin, progress=progress)
 
 
 # Without a terminal (a log file, CI) progress is a line per stage and then every this many

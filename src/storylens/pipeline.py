@@ -195,7 +195,7 @@ def analyze_inputs(
 ) -> Report:
     """Stages 2–5 over already ingested articles (with ``settings.store``, through the store)."""
     if store is None and settings.store:
-        with Store.open(settings.store) as opened:
+        with Store.open(settings.store, verify=True) as opened:
             return analyze_inputs(articles, settings, progress=progress, store=opened)
     if store is not None:
         # with a store the articles join its library: only the stories they change are compared
@@ -315,7 +315,7 @@ def run(
         return _run(paths, settings, stdin, progress, None)
     from storylens.library import record_run
 
-    with Store.open(settings.store) as store:
+    with Store.open(settings.store, verify=True) as store:
         return record_run(
             store, "analyze", paths, lambda tracked: _run(paths, settings, stdin, tracked, store),
             progress=progress, run_id=run_id,
@@ -327,12 +327,22 @@ def _run(
 ) -> Report:
     articles: list[Article] = []
     skipped: list[Skipped] = []
-    seen = store.seen_url if store is not None else None
-    for item in read_inputs(paths, settings, stdin=stdin, seen=seen):
+    from_store: set[str] = set()
+
+    def known(url: str) -> Article | None:
+        article = store.fetched_article(url) if store is not None else None
+        if article is not None:
+            from_store.add(article.id)
+        return article
+
+    for item in read_inputs(paths, settings, stdin=stdin, known=known):
         (skipped if isinstance(item, Skipped) else articles).append(item)
         progress("ingest", len(articles) + len(skipped), 0)
     if store is not None:
-        _record_fetches(store, articles, skipped)
+        # a URL counts as fetched only once its article is stored: after a crash between the
+        # two it is fetched again, never lost
+        store.put_articles(articles)
+        _record_fetches(store, [a for a in articles if a.id not in from_store], skipped)
     report = analyze_inputs(articles, settings, progress=progress, store=store)
     return dataclasses.replace(report, skipped=tuple(skipped) + report.skipped)
 

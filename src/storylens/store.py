@@ -54,6 +54,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreVersionMismatch",
+    "StoreDamaged",
     "StoreQueryError",
     "SearchHit",
     "FetchRecord",
@@ -268,6 +269,10 @@ class StoreVersionMismatch(StoreError):
     """The store file was written with a schema version this code cannot use."""
 
 
+class StoreDamaged(StoreError):
+    """The store file fails SQLite's consistency check: its pages were overwritten or cut."""
+
+
 class StoreQueryError(StoreError):
     """A full-text search query is empty or not valid FTS5 syntax."""
 
@@ -455,11 +460,13 @@ class Store:
     # --- opening and closing ----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
+    def open(cls, path: str | Path, *, timeout: float = 30.0, verify: bool = False) -> Store:
         """Open (creating if needed) the store at ``path`` (``":memory:"`` for a throwaway one).
 
         Raises :class:`StoreError` when the file is not a SQLite database or not a storylens
-        store, and :class:`StoreVersionMismatch` when its schema version is not ours.
+        store, and :class:`StoreVersionMismatch` when its schema version is not ours. With
+        ``verify``, :class:`StoreDamaged` when ``PRAGMA quick_check`` finds damage: a run that
+        reuses stored analyses and vectors must not build a report on overwritten pages.
         """
         name = str(path)
         if name != ":memory:":
@@ -478,6 +485,8 @@ class Store:
             raise StoreError(f"{name}: cannot open: {exc}") from exc
         try:
             cls._setup(conn, name)
+            if verify:
+                cls._verify(conn, name)
         except BaseException:
             conn.close()
             raise
@@ -526,6 +535,20 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{name}: cannot set up the store: {exc}") from exc
 
+    @staticmethod
+    def _verify(conn: sqlite3.Connection, name: str) -> None:
+        # quick_check reads every page once and checks the b-trees, cell and record formats and
+        # overflow chains (not index contents): a page of random bytes fails it. It costs one
+        # read of the file.
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems != ["ok"]:
+            raise StoreDamaged(
+                f"{name}: the store is damaged ({'; '.join(problems)}); restore it from a copy or use a new store file"
+            )
+
     def close(self) -> None:
         """Close the connection (idempotent)."""
         if self._conn is None:
@@ -551,6 +574,13 @@ class Store:
             # IMMEDIATE takes the write lock up front: two processes that both read and then
             # try to write would otherwise fail with SQLITE_BUSY instead of waiting their turn.
             conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the store stayed locked by another process for the whole wait; "
+                    "try again when it has finished"
+                ) from exc
+            raise StoreError(f"{self.path}: cannot begin a write: {exc}") from exc
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot begin a write: {exc}") from exc
         try:
@@ -609,6 +639,8 @@ class Store:
                 ),
             )
             new = cur.rowcount == 1
+            if not new:
+                self._update_published(conn, a)
             conn.execute(
                 "INSERT OR IGNORE INTO origins (article_id, origin, added_at) VALUES (?, ?, ?)",
                 (a.id, a.origin, now),
@@ -619,6 +651,29 @@ class Store:
         if not new:
             log.debug("article %s already stored; origin %s recorded", a.id, a.origin)
         return new
+
+    @staticmethod
+    def _update_published(conn: sqlite3.Connection, a: Article) -> None:
+        """A stored article given again with another publication time takes the new one.
+
+        Its analyses were resolved against the old time ("yesterday", "on Friday"), so they are
+        dropped, and the stories it is in are marked stale (no key, no recipe), so that the
+        next library update compares them again.
+        """
+        published = a.published.isoformat() if a.published else None
+        row = conn.execute("SELECT published, data FROM articles WHERE id = ?", (a.id,)).fetchone()
+        if row is None or row[0] == published:
+            return
+        data = json.loads(row[1])
+        data.update(published=published, published_how=a.published_how, published_note=a.published_note)
+        conn.execute("UPDATE articles SET published = ?, data = ? WHERE id = ?", (published, _dumps(data), a.id))
+        conn.execute("DELETE FROM analyses WHERE article_id = ?", (a.id,))
+        conn.execute(
+            "UPDATE stories SET key = '', recipe = '' WHERE id IN"
+            " (SELECT story_id FROM story_articles WHERE article_id = ?)",
+            (a.id,),
+        )
+        log.info("article %s: publication time changed from %s to %s; its analyses are dropped", a.id, row[0], published)
 
     def has_article(self, article_id: str) -> bool:
         """True if an article with this id is stored."""
@@ -811,6 +866,15 @@ class Store:
     def seen_url(self, url: str) -> bool:
         """True when ``url`` was fetched successfully at some point."""
         return bool(self._read("SELECT 1 FROM fetched WHERE url = ? AND ok_at IS NOT NULL", (url,)))
+
+    def fetched_article(self, url: str) -> Article | None:
+        """The stored article of ``url`` when it was fetched successfully, else None."""
+        rows = self._read(
+            "SELECT ar.id, ar.text, ar.data FROM fetched f JOIN articles ar ON ar.id = f.article_id"
+            " WHERE f.url = ? AND f.ok_at IS NOT NULL",
+            (url,),
+        )
+        return self._article(rows[0]) if rows else None
 
     def fetched_at(self, url: str) -> datetime | None:
         """When ``url`` was last attempted (successfully or not), or None if never."""

@@ -74,12 +74,26 @@ def test_feed_entries(loopback: Loopback, kind: str, caplog: pytest.LogCaptureFi
     assert "repeats" in logged and "before since=2024-03-01" in logged
 
 
-def test_seen_entries_are_left_out(loopback: Loopback) -> None:
+def _stored(url: str) -> Article:
+    """An article as an earlier run kept it (its text is not what the server now serves)."""
+    from storylens.ingest import make_article
+    from storylens.model import Outlet
+
+    return make_article("Kept from an earlier run. " * 20, outlet=Outlet("Kept"), url=url, origin=url)
+
+
+def test_entries_read_before_come_from_the_store_unfetched(loopback: Loopback) -> None:
     feed_url = _serve(loopback)
-    read_before = {loopback.url("/news/ferry"), loopback.url("/news/gone")}
-    items = list(read_feed(feed_url, WINDOW, seen=read_before.__contains__))
-    assert _summary(items) == [("skipped", f"{feed_url} entry 5"), ("article", loopback.url("/news/bridge"))]
-    assert "/news/ferry" not in loopback.paths_requested()
+    read_before = {u: _stored(u) for u in (loopback.url("/news/ferry"), loopback.url("/news/gone"))}
+    items = list(read_feed(feed_url, WINDOW, known=read_before.get))
+    assert _summary(items) == [
+        ("article", loopback.url("/news/ferry")),
+        ("article", loopback.url("/news/gone")),  # gone from the server now, kept from before
+        ("skipped", f"{feed_url} entry 5"),
+        ("article", loopback.url("/news/bridge")),
+    ]
+    assert items[0] is read_before[loopback.url("/news/ferry")]
+    assert "/news/ferry" not in loopback.paths_requested() and "/news/gone" not in loopback.paths_requested()
 
 
 @pytest.mark.parametrize(
@@ -127,19 +141,23 @@ def test_local_rss_file_through_read_inputs(loopback: Loopback, tmp_path: Path) 
     assert items[0].meta["feed"] == str(path)  # type: ignore[union-attr]
 
 
-def test_feed_url_through_read_inputs_with_seen(loopback: Loopback) -> None:
+def test_feed_url_through_read_inputs_with_known_entries(loopback: Loopback) -> None:
     feed_url = _serve(loopback, "atom")
     page = loopback.add("/news/page", Route.html(FERRY))
-    items = list(read_inputs([feed_url, page], WINDOW, seen=lambda url: url.endswith("/news/ferry")))
+    kept = _stored(loopback.url("/news/ferry"))
+    items = list(read_inputs([feed_url, page], WINDOW, known=lambda url: kept if url.endswith("/news/ferry") else None))
     # the page named on the command line is read even though its text repeats a feed entry's
     assert _summary(items) == [
+        ("article", loopback.url("/news/ferry")),
         ("skipped", loopback.url("/news/gone")),
         ("skipped", f"{feed_url} entry 5"),
         ("article", loopback.url("/news/bridge")),
         ("article", page),
     ]
+    assert items[0].text == kept.text
     # the feed was fetched once: by the dispatch, not again by the feed reader
     assert loopback.paths_requested().count("/feed.atom") == 1
+    assert "/news/ferry" not in loopback.paths_requested()
 
 
 def test_relative_links_resolve_against_the_feed_url(loopback: Loopback) -> None:

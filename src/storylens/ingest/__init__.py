@@ -256,7 +256,7 @@ def read_inputs(
     settings: Settings,
     *,
     stdin: TextIO | None = None,
-    seen: Callable[[str], bool] | None = None,
+    known: Callable[[str], Article | None] | None = None,
 ) -> Iterator[Article | Skipped]:
     """Every article found under ``paths`` (files, folders, URLs, ``-`` for JSONL on stdin), in order.
 
@@ -264,12 +264,12 @@ def read_inputs(
     a known suffix read. A file named explicitly with an unknown suffix is read as HTML when it
     looks like markup, else as text. A ``scheme://`` argument is fetched once (http/https only)
     and read as an article or a feed by its content type; ``.rss``/``.atom`` files (and ``.xml``
-    files with an rss/feed root) are feeds. ``seen(url)`` true leaves a feed entry out (already
-    read). A bad input yields a :class:`Skipped` and the batch goes on.
+    files with an rss/feed root) are feeds. A feed entry whose page ``known(url)`` returns
+    (e.g. kept in the store by an earlier run) is that article, not fetched again. A bad input yields a :class:`Skipped` and the batch goes on.
     """
     from storylens.ingest import feed, web
 
-    unseen = seen if seen is not None else (lambda url: False)
+    stored = known if known is not None else _unknown
     for raw in paths:
         if raw == "-":
             stream = stdin if stdin is not None else sys.stdin
@@ -277,7 +277,7 @@ def read_inputs(
             continue
         if web.is_url(raw):
             # fetched pages pass the same language filter as files (see _read_path)
-            yield from apply_language(_guard(raw, lambda: web.read_url(raw, settings, seen=unseen)), settings)
+            yield from apply_language(_guard(raw, lambda: web.read_url(raw, settings, known=stored)), settings)
             continue
         path = Path(raw)
         try:
@@ -294,13 +294,17 @@ def read_inputs(
                     yield entry
                     continue
                 found = True
-                yield from _read_path(entry, settings, explicit=False, seen=unseen)
+                yield from _read_path(entry, settings, explicit=False, known=stored)
             if not found:
                 reason = "folder holds no readable files (expected " + ", ".join(sorted(_readable_suffixes())) + ")"
                 log.warning("skipped %s: %s", raw, reason)
                 yield Skipped(source=raw, reason=reason)
             continue
-        yield from _read_path(path, settings, explicit=True, seen=unseen)
+        yield from _read_path(path, settings, explicit=True, known=stored)
+
+
+def _unknown(url: str) -> Article | None:
+    return None
 
 
 _PROJECT_FILE = re.compile(r"(?i)^(?:readme|license|licence|changelog|contributing|notice|authors)(?:\.[a-z0-9]+)?$")
@@ -374,14 +378,14 @@ def _is_feed(path: Path) -> bool:
 
 
 def _read_path(
-    path: Path, settings: Settings, *, explicit: bool, seen: Callable[[str], bool] = lambda url: False
+    path: Path, settings: Settings, *, explicit: bool, known: Callable[[str], Article | None] | None = None
 ) -> Iterator[Article | Skipped]:
     # Every file's articles pass the language filter here (stdin's in _read_stdin).
-    yield from apply_language(_read_file(path, settings, explicit=explicit, seen=seen), settings)
+    yield from apply_language(_read_file(path, settings, explicit=explicit, known=known or _unknown), settings)
 
 
 def _read_file(
-    path: Path, settings: Settings, *, explicit: bool, seen: Callable[[str], bool]
+    path: Path, settings: Settings, *, explicit: bool, known: Callable[[str], Article | None]
 ) -> Iterator[Article | Skipped]:
     from storylens.ingest import feed, html, records, text, warc
 
@@ -395,7 +399,7 @@ def _read_file(
         return
     if _is_feed(path):
         # a local feed file: its entries' pages are fetched
-        yield from _guard(source, lambda: feed.read_feed(source, settings, seen=seen))
+        yield from _guard(source, lambda: feed.read_feed(source, settings, known=known))
         return
     if suffix in RECORD_SUFFIXES:
         yield from _guard(source, lambda: records.read_records_file(path, settings))

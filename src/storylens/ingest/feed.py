@@ -2,10 +2,10 @@
 
 feedparser only ever parses bytes this module hands it (a fetched body or a local file's
 content, wrapped in a stream so that it is never taken for a URL or a file name): it never
-fetches anything itself. Each entry's link is fetched and read as an HTML article. Entries
-already seen (``seen(link)``, e.g. kept in the store from an earlier run), repeated within the
-feed, outside ``settings.since``/``settings.until`` or off ``settings.domains`` are left out
-and logged; entries that fail yield a :class:`Skipped` with the reason and the feed goes on.
+fetches anything itself. Each entry's link is fetched and read as an HTML article, unless
+``known(link)`` has its article already (kept in the store by an earlier run): then that one is
+used. Entries repeated within the feed, outside ``settings.since``/``settings.until`` or off
+``settings.domains`` are left out and logged; entries that fail yield a :class:`Skipped` with the reason and the feed goes on.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def read_feed_bytes(
     *,
     source: str,
     settings: Settings,
-    seen: Callable[[str], bool] = lambda url: False,
+    known: Callable[[str], Article | None] = lambda url: None,
     client: httpx.Client | None = None,
 ) -> Iterator[Article | Skipped]:
     """The articles of a feed document already in hand (``source`` names it in reasons and logs)."""
@@ -161,9 +161,6 @@ def read_feed_bytes(
                 log.info("%s: entry %d repeats %s; read once", source, n, link)
                 continue
             done.add(key)
-            if seen(link):
-                log.info("%s: entry %d already read in an earlier run: %s", source, n, link)
-                continue
             when = entry_time(entry)
             outside = _outside_window(when, settings)
             if outside is not None:
@@ -172,6 +169,11 @@ def read_feed_bytes(
             if not in_domains(link, settings.domains):
                 log.info("%s: entry %d left out: %s is not in domains %s",
                          source, n, urlsplit(link).hostname, ", ".join(settings.domains))
+                continue
+            stored = known(link)
+            if stored is not None:
+                log.info("%s: entry %d read in an earlier run, taken from there: %s", source, n, link)
+                yield stored
                 continue
             try:
                 article = article_from_url(link, settings, client=http)
@@ -189,7 +191,7 @@ def read_feed(
     source: str,
     settings: Settings,
     *,
-    seen: Callable[[str], bool] = lambda url: False,
+    known: Callable[[str], Article | None] = lambda url: None,
     client: httpx.Client | None = None,
 ) -> Iterator[Article | Skipped]:
     """The articles of the feed at ``source`` (a feed URL or a local ``.rss``/``.atom``/``.xml`` file).
@@ -209,7 +211,7 @@ def read_feed(
             log.warning("skipped %s: %s", source, exc.reason)
             yield Skipped(source=source, reason=exc.reason)
             return
-        yield from read_feed_bytes(data, source=source, settings=settings, seen=seen, client=http)
+        yield from read_feed_bytes(data, source=source, settings=settings, known=known, client=http)
     finally:
         if own:
             http.close()

@@ -466,7 +466,7 @@ def read_url(
     url: str,
     settings: Settings,
     *,
-    seen: Callable[[str], bool] | None = None,
+    known: Callable[[str], Article | None] | None = None,
     client: httpx.Client | None = None,
 ) -> Iterator[Article | Skipped]:
     """What one URL argument holds: an article (HTML) or a feed's articles, fetched once.
@@ -484,7 +484,7 @@ def read_url(
                 fetched.content_type not in HTML_TYPES and looks_like_feed(fetched.body)
             ):
                 items: Iterator[Article | Skipped] = read_feed_bytes(
-                    fetched.body, source=url, settings=settings, seen=seen or _never, client=http
+                    fetched.body, source=url, settings=settings, known=known or _never, client=http
                 )
             elif fetched.content_type in HTML_TYPES or not fetched.content_type:
                 items = iter([article_from_fetched(fetched, settings)])
@@ -501,5 +501,5 @@ def read_url(
             http.close()
 
 
-def _never(url: str) -> bool:
-    return False
+def _never(url: str) -> Article | None:
+    return None
