@@ -1019,6 +1019,11 @@ class Store:
         """Every stored story id -> (key, recipe)."""
         return {r[0]: (r[1], r[2]) for r in self._read("SELECT id, key, recipe FROM stories")}
 
+    def story_key(self, story_id: str) -> str | None:
+        """The key a stored story's report was computed from (None when no such story)."""
+        rows = self._read("SELECT key, recipe FROM stories WHERE id = ?", (story_id,))
+        return f"{rows[0][1]}|{rows[0][0]}" if rows else None
+
     def story_members(self) -> dict[str, tuple[str, ...]]:
         """Every stored story id -> its article ids, in story order."""
         out: dict[str, list[str]] = {}
@@ -1031,15 +1036,8 @@ class Store:
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """Article id -> id of the stored story it is in (articles in no story are absent)."""
         ids = list(dict.fromkeys(article_ids))
-        out: dict[str, str] = {}
-        for k in range(0, len(ids), _CHUNK):
-            chunk = ids[k : k + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for article_id, story_id in self._read(
-                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk
-            ):
-                out[article_id] = story_id
-        return out
+        rows = self._in("SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", ids)
+        return {article_id: story_id for article_id, story_id in rows}
 
     def article_dates(self) -> list[tuple[str, float | None]]:
         """Every stored article (id, publication time in UTC seconds or None), in stored order."""
@@ -1051,11 +1049,7 @@ class Store:
     def article_order(self, article_ids: Iterable[str]) -> list[str]:
         """``article_ids`` that are stored, in the order they were first stored."""
         ids = list(dict.fromkeys(article_ids))
-        found: list[tuple[int, str]] = []
-        for k in range(0, len(ids), _CHUNK):
-            chunk = ids[k : k + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            found.extend(self._read(f"SELECT seq, id FROM articles WHERE id IN ({marks})", chunk))
+        found = self._in("SELECT seq, id FROM articles WHERE id IN ({marks})", ids)
         return [article_id for _, article_id in sorted(found)]
 
     def resolve_story(self, story_id: str) -> str | None:
@@ -1082,8 +1076,7 @@ class Store:
             data = json.loads(rows[0][0])
         except ValueError as exc:
             raise StoreError(f"{self.path}: story {story_id} is unreadable: {exc}") from exc
-        missing = [a["id"] for a in data.get("articles", []) if "text" not in a]
-        texts = dict(self._in("SELECT id, text FROM articles WHERE id IN ({marks})", missing))
+        texts = self.article_texts(a["id"] for a in data.get("articles", []) if "text" not in a)
         for a in data.get("articles", []):
             if "text" not in a:
                 if a["id"] not in texts:

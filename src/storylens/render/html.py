@@ -32,7 +32,7 @@ from storylens.render import (
     story_claims,
 )
 
-__all__ = ["render_html", "anchor_id", "article_anchor_id", "Segment", "segment_text", "evidence_spans"]
+__all__ = ["render_html", "template_environment", "anchor_id", "article_anchor_id", "Segment", "segment_text", "evidence_spans"]
 
 log = logging.getLogger(__name__)
 
@@ -112,16 +112,21 @@ def evidence_spans(sr: StoryReport) -> dict[str, set[Span]]:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    # PackageLoader reads templates through importlib.resources, so it works from a wheel too.
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storylens.render", "templates"),
+def template_environment(package: str) -> jinja2.Environment:
+    """Jinja2 over the ``templates`` folder of ``package``: everything escaped, undefined names
+    an error. (PackageLoader reads through importlib.resources, so it works from a wheel too.)"""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = template_environment("storylens.render")
     env.globals.update(
         anchor=anchor_id,
         art_id=article_anchor_id,

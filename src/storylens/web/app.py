@@ -391,13 +391,9 @@ def _run_or_404(store: Store, run_id: int) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storylens.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from storylens.render.html import template_environment
+
+    env = template_environment("storylens.web")
     env.globals.update(when=format_when, plural=plural)
     env.filters["snippet"] = _snippet
     return env
