@@ -7,7 +7,9 @@ gold group (``cluster_global``).
 Protocol (the dataset README, as in the paper's evaluation):
 
 * pairs are every two answers of one question; label 1 when their ``cluster_global`` is equal;
-* a pair's score here is :func:`storylens.compare.align.claim_similarity` between two
+* a pair's score here is :func:`storylens.compare.align.claim_similarity` (the topical
+  similarity storylens also uses to find conflicting claims; the same-fact decision itself is
+  ``compare.samefact``'s, measured by ``bench.mrpc`` and ``bench.alignment``) between two
   :class:`~storylens.model.Claim` objects built from the answers (embedding cosine plus the
   shared-entity and shared-number bonus), computed over all answers of the question together,
   as storylens computes it over the claims of one story;
@@ -42,7 +44,6 @@ import numpy as np
 from bench.data import BENCH, BenchDataMissing
 from storylens.compare.align import claim_similarity
 from storylens.model import Claim, Mention, Quantity, Span
-from storylens.settings import Settings
 from storylens.understand.embed import Embedder, get_embedder
 from storylens.understand.entities import find_mentions, link_entities, mention_entity_ids
 from storylens.understand.quantities import find_quantities
@@ -227,15 +228,10 @@ class Result:
     threshold: float
     validation: dict[str, float]  # per question, at that question's own best threshold
     test: dict[str, float]  # per question, at the chosen threshold
-    test_at_fact_threshold: dict[str, float]
 
     @property
     def test_mean(self) -> float:
         return float(np.mean(list(self.test.values())))
-
-    @property
-    def test_mean_at_fact_threshold(self) -> float:
-        return float(np.mean(list(self.test_at_fact_threshold.values())))
 
 
 def evaluate(
@@ -243,7 +239,6 @@ def evaluate(
     variant: Variant,
     embedder: Embedder,
     docs: Mapping[str, object],
-    fact_threshold: float,
 ) -> Result:
     """The published protocol for one way of building claims."""
     per_q = {
@@ -255,7 +250,6 @@ def evaluate(
         threshold=t,
         validation={q: best_threshold(*per_q[q])[1] for q in VALIDATION},
         test={q: mean_balanced_accuracy(per_q, t, (q,)) for q in TEST},
-        test_at_fact_threshold={q: mean_balanced_accuracy(per_q, fact_threshold, (q,)) for q in TEST},
     )
 
 
@@ -263,12 +257,11 @@ def _run(variants: Sequence[Variant] = VARIANTS, embedder_name: str = "minilm") 
     questions = load_questions()
     docs = _parse_all(a for answers in questions.values() for a in answers) if any(v.bonus for v in variants) else {}
     embedder = get_embedder(embedder_name)
-    fact_threshold = Settings().fact_threshold
-    return [evaluate(questions, v, embedder, docs, fact_threshold) for v in variants]
+    return [evaluate(questions, v, embedder, docs) for v in variants]
 
 
 def measure() -> dict[str, float]:
-    """Mean test balanced accuracy (published protocol) and at storylens' ``fact_threshold``.
+    """Mean test balanced accuracy (published protocol) of the topical claim similarity.
 
     ``answer_*`` builds claims from the answer spans, ``paragraph_*`` from whole paragraphs; both
     with the entity and number bonus, as storylens aligns claims.
@@ -277,7 +270,6 @@ def measure() -> dict[str, float]:
     for r in _run(VARIANTS[:2]):
         name = r.variant.name
         out[f"{name}_test_bacc"] = r.test_mean
-        out[f"{name}_test_bacc_at_fact"] = r.test_mean_at_fact_threshold
         out[f"{name}_threshold"] = r.threshold
     return out
 
@@ -287,15 +279,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--embedder", default="minilm", choices=("minilm", "lexical"))
     args = ap.parse_args(argv)
     out = sys.stdout
-    fact = Settings().fact_threshold
-    out.write(f"NAnCo, validation {'/'.join(VALIDATION)}, test {'/'.join(TEST)}; fact_threshold {fact}\n")
+    out.write(f"NAnCo, validation {'/'.join(VALIDATION)}, test {'/'.join(TEST)}\n")
     for r in _run(embedder_name=args.embedder):
         val = " ".join(f"{q}={v:.3f}" for q, v in r.validation.items())
         test = " ".join(f"{q}={v:.3f}" for q, v in r.test.items())
-        at = " ".join(f"{q}={v:.3f}" for q, v in r.test_at_fact_threshold.items())
         out.write(
             f"{r.variant.name:18s} threshold {r.threshold:.4f}  test bacc {r.test_mean:.4f} ({test})\n"
-            f"{'':18s} at {fact:.2f}: test bacc {r.test_mean_at_fact_threshold:.4f} ({at})\n"
             f"{'':18s} validation (own best thresholds) {val}\n"
         )
     return 0

@@ -33,6 +33,7 @@ BENCHMARKS = {
     "nanco": "bench.nanco",
     "stance": "bench.stance",
     "alignment": "bench.alignment",
+    "mrpc": "bench.mrpc",
 }
 
 

@@ -57,7 +57,7 @@ __all__ = [
     "PUBLISHED_WINDOW",
 ]
 
-FactStatus = Literal["reported", "silent", "contradicted", "hedged"]
+FactStatus = Literal["reported", "silent", "contradicted", "hedged", "related"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -324,6 +324,13 @@ class Fact:
     independent_support: int
     first_reported: str | None = None  # outlet name, when publication times are known
     rests_on: tuple[str, ...] = ()  # the original reports behind it: outlets, or outlets they cite
+    # how sure the alignment is: the lowest same-fact probability between claims of two outlets
+    # that report it (None for a fact of one outlet)
+    confidence: float | None = None
+    # claims of other outlets that resemble the fact without stating it (status "related"),
+    # each with its same-fact probability
+    related: tuple[ClaimRef, ...] = ()
+    related_confidence: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

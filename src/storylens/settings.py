@@ -85,9 +85,19 @@ class Settings:
     )
     # compare
     fact_threshold: float = _s(
-        0.64,
-        "Minimum similarity (embedding cosine + shared-entity and number bonus) for claims of "
-        "two outlets to be aligned as one fact.",
+        0.6,
+        "Probability (compare/samefact.py: what the two sentences say, calibrated on hand-"
+        "annotated stories) at or above which claims of two outlets are one fact.",
+    )
+    link_threshold: float = _s(
+        0.2,
+        "Every pair of claims of different articles inside one fact must reach this probability "
+        "(a fact never chains statements that only resemble their neighbours).",
+    )
+    related_threshold: float = _s(
+        0.3,
+        "Probability from which a claim is shown as related to a fact it does not state (status "
+        "'related': not counted as reporting it, not listed as an omission either).",
     )
     embedder: str = _s("minilm", "Sentence embedder: 'minilm' (ONNX, packaged) or 'lexical'.")
     # output

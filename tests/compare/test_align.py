@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from storylens.compare.align import build_facts, claim_similarity, cluster_claims
+from storylens.compare.align import build_facts, claim_similarity, group_facts, related_claims
 from storylens.model import Article, Claim, Hedge, Outlet, Quantity, SourceRef, Span
 
 
@@ -39,29 +39,59 @@ TABLE = {
 }
 
 
-def test_cluster_one_claim_per_article_and_threshold():
-    claims = [
-        _claim("a1", "A vetoed the visit."),
-        _claim("a1", "Unrelated weather news."),
-        _claim("a2", "A nixed the trip."),
-        _claim("a3", "B says the visit was vetoed."),
-        _claim("a3", "Another unrelated line."),
-    ]
-    sim = claim_similarity(claims, TableEmbedder(TABLE))
-    groups = cluster_claims(claims, sim, threshold=0.8)
-    as_text = sorted(sorted(claims[i].text for i in g) for g in groups)
-    assert ["A nixed the trip.", "A vetoed the visit.", "B says the visit was vetoed."] in as_text
-    # two unrelated claims of different articles with cosine ~0.98 would join, but they are one
-    # article apart: check the per-article constraint instead with a same-article pair
-    for g in groups:
-        arts = [claims[i].article_id for i in g]
-        assert len(arts) == len(set(arts))
+# (i, j, probability) of claim pairs; articles of claims 0..5: a1 a1 a2 a3 a3 a2
+ARTS = ["a1", "a1", "a2", "a3", "a3", "a2"]
 
 
-def test_cluster_respects_threshold():
-    claims = [_claim("a1", "A vetoed the visit."), _claim("a2", "Unrelated weather news.")]
-    sim = claim_similarity(claims, TableEmbedder(TABLE))
-    assert cluster_claims(claims, sim, threshold=0.5) == [[0], [1]]
+@pytest.mark.parametrize(
+    "pairs, expected",
+    [
+        # the strong pairs 0-2 and 2-3 make one fact of three articles; 1 and 4 stay alone
+        ([(0, 2, 0.9), (2, 3, 0.8), (0, 3, 0.7), (1, 4, 0.3)], [[0, 2, 3], [1], [4], [5]]),
+        # 2-3 is strong but 0-3 is below the link bar: no chain from 0 through 2 to 3; claim 2
+        # states both facts (it pairs strongly with each), so it supports both
+        ([(0, 2, 0.9), (2, 3, 0.8), (0, 3, 0.1)], [[0, 2], [1], [2, 3], [4], [5]]),
+        # one claim per article: 1 pairs strongly with 2 too, but 0 (its own article) is there
+        ([(0, 2, 0.9), (1, 2, 0.85), (1, 5, 0.95)], [[0, 2], [1, 5], [3], [4]]),
+    ],
+)
+def test_group_facts_strongest_first_one_claim_per_article_no_chains(pairs, expected):
+    groups, prob = group_facts(ARTS, [(i, j) for i, j, _ in pairs], [p for *_, p in pairs], 0.6, 0.2)
+    assert sorted(groups) == sorted(expected)
+    assert prob[(0, 2)] == 0.9
+
+
+def test_one_sentence_may_support_two_facts():
+    # claim 3 (article a3) states both what 0 and 1 say (two sentences of a1): it joins both facts
+    arts = ["a1", "a1", "a2", "a3"]
+    pairs = [(0, 3, 0.9), (1, 3, 0.8), (0, 2, 0.85), (2, 3, 0.5)]
+    groups, _ = group_facts(arts, [(i, j) for i, j, _ in pairs], [p for *_, p in pairs], 0.6, 0.2)
+    assert [0, 2, 3] in groups and [1, 3] in groups
+
+
+def test_related_claims_are_kept_apart_from_the_fact():
+    arts = ["a1", "a2", "a3"]
+    pairs = [(0, 1, 0.9), (1, 2, 0.4), (0, 2, 0.35)]
+    groups, prob = group_facts(arts, [(i, j) for i, j, _ in pairs], [p for *_, p in pairs], 0.6, 0.2)
+    assert sorted(groups) == [[0, 1], [2]]
+    related = related_claims(groups, arts, prob, 0.3, 0.6)
+    fact = groups.index([0, 1])
+    assert related[fact] == {2: 0.4}
+    # below the related bar nothing is related
+    assert related_claims(groups, arts, prob, 0.5, 0.6) == {}
+
+
+def test_related_outlet_is_not_reporting_and_confidence_is_the_weakest_link():
+    arts = {"a": _article("a", "A", "x"), "b": _article("b", "B", "x"), "c": _article("c", "C", "x")}
+    claims = [_claim("a", "A vetoed the visit."), _claim("b", "A nixed the trip."), _claim("c", "B says the visit was vetoed.")]
+    sim = np.ones((3, 3), dtype=np.float32)
+    (fact,) = build_facts(
+        [[0, 1]], claims, sim, arts, ["A", "B", "C"], copies={}, related={0: {2: 0.41}}, prob={(0, 1): 0.83}
+    )
+    assert fact.status == {"A": "reported", "B": "reported", "C": "related"}
+    assert fact.confidence == 0.83
+    assert [r.outlet for r in fact.related] == ["C"] and fact.related_confidence == (0.41,)
+    assert fact.independent_support == 2
 
 
 def test_entities_and_numbers_raise_similarity():
@@ -125,29 +155,6 @@ def test_contradicted_outlet_and_representative_text():
     assert fact.text == "A vetoed the visit."
     assert fact.independent_support == 1
     assert fact.first_reported is None  # no publication times known
-
-
-def test_clauses_of_one_sentence_merge_with_the_whole_sentence_elsewhere():
-    from storylens.compare.align import merge_clause_facts
-
-    whole = "Diesel leaked and a boom was placed."
-    a_text = whole
-    b_text = "Diesel leaked and a boom was placed."
-    arts = {"a": _article("a", "A", a_text), "b": _article("b", "B", b_text)}
-    c_whole = Claim("a:0", "a", Span(0, len(a_text)), a_text)
-    c1 = Claim("b:0", "b", Span(0, 13), b_text[:13], sentence=Span(0, len(b_text)))
-    c2 = Claim("b:18", "b", Span(18, len(b_text)), b_text[18:], sentence=Span(0, len(b_text)))
-    table = {whole: [1, 0], b_text[:13]: [0.5, 0.86], b_text[18:]: [0.2, 0.98]}
-    emb = TableEmbedder(table)
-    groups = merge_clause_facts([[0], [1], [2]], [c_whole, c1, c2], arts, emb, threshold=0.64)
-    assert groups == [[0, 1, 2]]
-    # a fact holding a different sentence of article "a" cannot take b's clauses
-    other = "The boom held overnight."
-    arts2 = {"a": _article("a", "A", whole + " " + other), "b": arts["b"]}
-    c_other = Claim("a:x", "a", Span(len(whole) + 1, len(whole) + 1 + len(other)), other)
-    emb2 = TableEmbedder({**table, other: [0.2, 0.98]})
-    groups = merge_clause_facts([[0, 1], [3], [2]], [c_whole, c1, c2, c_other], arts2, emb2, threshold=0.64)
-    assert sorted(map(sorted, groups)) == [[0, 1, 2], [3]]
 
 
 def test_citing_an_outlet_of_the_story_is_not_independent_of_it():

@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from storylens.compare.align import build_facts, claim_similarity, cluster_claims, merge_clause_facts
+from storylens.compare.align import build_facts, group_facts, related_claims
 from storylens.compare.conflicts import find_conflicts
 from storylens.compare.events import build_events
 from storylens.compare.framing import framing_notes
 from storylens.compare.omissions import find_omissions
+from storylens.compare.samefact import candidates
 from storylens.compare.sourcing import sourcing_profiles
 from storylens.compare.timeline import build_timeline
 from storylens.model import ArticleAnalysis, Entity, SourceRef, Story, StoryReport
 from storylens.settings import Settings
-from storylens.understand.embed import Embedder
+from storylens.understand.embed import Embedder, EmbedderUnavailable, TokenStates
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
 from storylens.understand.nlp import get_nlp
 from storylens.understand.parse import ParseMismatch, parse_vocab, rebuild_doc
@@ -71,16 +72,12 @@ def link_story(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[Entity, ...],
 
 
 def embedding_texts(story: Story, analyses: Sequence[ArticleAnalysis]) -> list[str]:
-    """The texts :func:`compare_story` embeds for this story, so that an engine can embed a whole
-    run's texts beforehand, each once: every claim, and the whole sentence of a claim that is one
-    of its clauses (``merge_clause_facts`` compares those). A story of one article embeds nothing."""
-    by_id = {a.article.id: a for a in analyses}
-    ordered = [by_id[aid] for aid in dict.fromkeys(story.article_ids)]
-    if len(ordered) < 2:
-        return []
-    texts = [c.text for a in ordered for c in a.claims]
-    texts += [a.article.text[c.sentence.start : c.sentence.end] for a in ordered for c in a.claims if c.sentence]
-    return texts
+    """The texts :func:`compare_story` embeds through ``Embedder.embed``, so that an engine can
+    embed a whole run's texts beforehand, each once. The claims of a story are embedded by the
+    comparison itself, together with their token states (``embed_tokens``, one forward pass that
+    the same-fact decision needs), so there is nothing to embed beforehand: the engines' rounds
+    stay for stages that embed sentences only."""
+    return []
 
 
 def article_docs(analyses: Sequence[ArticleAnalysis], settings: Settings) -> dict[str, "Doc"]:
@@ -98,6 +95,17 @@ def article_docs(analyses: Sequence[ArticleAnalysis], settings: Settings) -> dic
     return docs
 
 
+def _embed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[TokenStates] | None]:
+    """Sentence vectors and, where the embedder gives them, token states (same forward pass)."""
+    embed_tokens = getattr(embedder, "embed_tokens", None)
+    if embed_tokens is not None:
+        try:
+            return embed_tokens(texts)
+        except EmbedderUnavailable as exc:
+            log.warning("%s; comparing sentence vectors only", exc)
+    return embedder.embed(texts), None
+
+
 def compare_story(
     story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
 ) -> StoryReport:
@@ -109,18 +117,26 @@ def compare_story(
     outlets = list(dict.fromkeys(a.outlet.name for a in articles.values()))
     claims = [c for a in linked for c in a.claims]
     quotes = {a.article.id: a.quotes for a in linked}
+    related: dict[int, dict[int, float]] = {}
+    prob: dict[tuple[int, int], float] = {}
     if len(articles) > 1:
-        emb = embedder.embed([c.text for c in claims])
-        sim = claim_similarity(claims, embedder, emb)
-        groups = cluster_claims(claims, sim, settings.fact_threshold)
-        groups = merge_clause_facts(groups, claims, articles, embedder, settings.fact_threshold, emb)
+        texts = [c.text for c in claims]
+        vectors, tokens = _embed(embedder, texts)
+        cand = candidates(claims, texts, vectors, tokens)
+        sim = cand.cosine
+        art_of = [c.article_id for c in claims]
+        groups, prob = group_facts(
+            art_of, cand.pairs, cand.probabilities(), settings.fact_threshold, settings.link_threshold
+        )
+        related = related_claims(groups, art_of, prob, settings.related_threshold, settings.fact_threshold)
     else:
         # a single article has nothing to align with: every claim is its own fact, no embedding
         sim = np.eye(len(claims), dtype=np.float32)
         groups = [[i] for i in range(len(claims))]
     conflicts, contradicted = find_conflicts(groups, claims, articles, quotes, entities)
     facts = build_facts(
-        groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted
+        groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted,
+        related=related, prob=prob,
     )
     timeline = build_timeline(facts, {c.id: c for c in claims}, articles)
     log.info(

@@ -1,17 +1,18 @@
 """Align claims of different outlets into facts.
 
-Two claims state the same fact when their sentence embeddings are close (paraphrase-aware:
-"nixed Gallant's trip" ~ "vetoed Gallant's planned visit"), helped by the canonical entities,
-numbers and resolved days they share. Clustering is average-linkage over cross-article pairs, with the constraint
-that a fact holds at most one claim per article: two sentences of one article are two statements,
-and the constraint also stops chains of loosely related sentences from collapsing into one fact.
+Whether two claims state the same fact is :mod:`storylens.compare.samefact`'s calibrated
+probability (what the sentences say, not only how alike they read). Facts are built from those
+probabilities (:func:`group_facts`): strongest pairs first, a fact holds at most one claim per
+article (two sentences of one article are two statements), every pair inside a fact must still be
+plausible (no chains of loosely related sentences), and a sentence that states several facts may
+support each of them. Claims that resemble a fact without stating it are kept as related
+(:func:`related_claims`), shown apart from the outlets that report it.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -22,8 +23,8 @@ from storylens.understand.embed import Embedder
 
 __all__ = [
     "claim_similarity",
-    "cluster_claims",
-    "merge_clause_facts",
+    "group_facts",
+    "related_claims",
     "build_facts",
     "claim_ref",
     "is_hedged",
@@ -40,9 +41,6 @@ NUMBER_WEIGHT = 0.05
 # Two claims dated to the same resolved day are a little more likely to state the same thing;
 # kept as small as the number bonus because many statements of one story share its main day.
 TIME_WEIGHT = 0.05
-# How far below the pair threshold the average similarity of two merged clusters may fall.
-LINKAGE_SLACK = 0.05
-
 # Hedge kinds that make a report less than a plain assertion.
 _UNCERTAIN = frozenset({"hearsay", "expectation", "possibility", "claim"})
 
@@ -51,15 +49,29 @@ def is_hedged(claim: Claim) -> bool:
     return any(h.kind in _UNCERTAIN for h in claim.hedges)
 
 
+def _incidence(sets: Sequence[set], weight: Mapping | None = None) -> np.ndarray:
+    keys = sorted({k for ks in sets for k in ks}, key=str)
+    col = {k: n for n, k in enumerate(keys)}
+    m = np.zeros((len(sets), len(keys)), dtype=np.float64)
+    for i, ks in enumerate(sets):
+        for k in ks:
+            m[i, col[k]] = 1.0 if weight is None else weight[k]
+    return m
+
+
 def claim_similarity(
     claims: Sequence[Claim], embedder: Embedder, embeddings: np.ndarray | None = None
 ) -> np.ndarray:
-    """Pairwise similarity of claims: cosine of embeddings plus entity and number overlap."""
+    """Pairwise similarity of claims: cosine of embeddings plus entity, number and day overlap.
+
+    A topical signal (two claims about the same thing), not the same-fact decision, which is
+    :mod:`storylens.compare.samefact`'s.
+    """
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
     emb = embedder.embed([c.text for c in claims]) if embeddings is None else embeddings
-    sim = emb @ emb.T
+    sim = (emb @ emb.T).astype(np.float64)
     ents = [set(c.entities) for c in claims]
     nums = [{round(q.value, 3) for q in c.quantities} for c in claims]
     days = [{t.value for t in c.times if t.start is not None and t.granularity == "day" and t.value} for c in claims]
@@ -70,133 +82,103 @@ def claim_similarity(
         for e in es:
             df[e] = df.get(e, 0) + 1
     idf = {e: math.log((n + 1) / (k + 0.5)) for e, k in df.items()}
-    for i in range(n):
-        for j in range(i + 1, n):
-            bonus = 0.0
-            shared = ents[i] & ents[j]
-            if shared:
-                union = ents[i] | ents[j]
-                bonus += ENTITY_WEIGHT * sum(idf[e] for e in shared) / sum(idf[e] for e in union)
-            if nums[i] & nums[j]:
-                bonus += NUMBER_WEIGHT
-            if days[i] & days[j]:
-                bonus += TIME_WEIGHT
-            sim[i, j] += bonus
-            sim[j, i] += bonus
-    return sim
+    bonus = np.zeros((n, n), dtype=np.float64)
+    if df:
+        weighted = _incidence(ents, idf)
+        shared = weighted @ (weighted > 0).T
+        total = weighted.sum(axis=1)
+        union = total[:, None] + total[None, :] - shared
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bonus += np.where(shared > 0, ENTITY_WEIGHT * shared / np.where(union > 0, union, 1.0), 0.0)
+    for sets, w in ((nums, NUMBER_WEIGHT), (days, TIME_WEIGHT)):
+        if any(sets):
+            m = _incidence(sets)
+            bonus += w * ((m @ m.T) > 0)
+    np.fill_diagonal(bonus, 0.0)
+    return (sim + bonus).astype(np.float32)
 
 
-def cluster_claims(claims: Sequence[Claim], sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Groups of claim indices, each group at most one claim per article; singletons included."""
-    n = len(claims)
+def group_facts(
+    articles_of: Sequence[str],
+    pairs: Sequence[tuple[int, int]],
+    probs: Sequence[float],
+    report_at: float,
+    link_at: float,
+) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
+    """Facts (lists of claim indices) from same-fact probabilities of claim pairs.
+
+    Pairs at ``report_at`` and above are taken strongest first; a pair joins two facts when no
+    article is on both sides and every pair of claims across them (of different articles) is at
+    ``link_at`` or above, so a fact never chains statements that only resemble their neighbours.
+    Then a sentence may state more than one fact: a strong pair whose claims stayed in different
+    facts adds the claim to its partner's fact too, when that fact holds nothing of its article
+    and the claim links to every other member there. Returns the facts (singletons included) and
+    the probability of every pair, for confidences.
+    """
+    n = len(articles_of)
+    prob: dict[tuple[int, int], float] = {}
+    for (i, j), p in zip(pairs, probs):
+        prob[(i, j) if i < j else (j, i)] = float(p)
+
+    def p_of(i: int, j: int) -> float:
+        return prob.get((i, j) if i < j else (j, i), 0.0)
+
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     owner = list(range(n))
-    arts: dict[int, set[str]] = {i: {claims[i].article_id} for i in range(n)}
-    pairs = [
-        (float(sim[i, j]), i, j)
-        for i in range(n)
-        for j in range(i + 1, n)
-        if claims[i].article_id != claims[j].article_id and sim[i, j] >= threshold
-    ]
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
-    for _, i, j in pairs:
+    arts: dict[int, set[str]] = {i: {articles_of[i]} for i in range(n)}
+    strong = sorted(((p, i, j) for (i, j), p in prob.items() if p >= report_at), key=lambda t: (-t[0], t[1], t[2]))
+
+    def links(i: int, group: list[int]) -> bool:
+        return all(p_of(i, k) >= link_at for k in group if articles_of[k] != articles_of[i])
+
+    for _, i, j in strong:
         a, b = owner[i], owner[j]
         if a == b or arts[a] & arts[b]:
             continue
-        avg = float(np.mean(sim[np.ix_(members[a], members[b])]))
-        if avg < threshold - LINKAGE_SLACK:
+        if not all(links(x, members[b]) for x in members[a]):
             continue
         members[a].extend(members.pop(b))
         arts[a] |= arts.pop(b)
         for k in members[a]:
             owner[k] = a
-    return [sorted(m) for _, m in sorted(members.items())]
+    extra: dict[int, list[int]] = {}
+    for _, i, j in strong:
+        for x, y in ((i, j), (j, i)):
+            g = owner[y]
+            if owner[x] == g or articles_of[x] in arts[g] or x in extra.get(g, ()):
+                continue
+            if links(x, members[g] + extra.get(g, [])):
+                extra.setdefault(g, []).append(x)
+                # another claim of x's article may not join g after x
+                arts[g] = arts[g] | {articles_of[x]}
+    groups = [sorted(m + extra.get(g, [])) for g, m in sorted(members.items())]
+    return groups, prob
 
 
-def merge_clause_facts(
-    groups: list[list[int]],
-    claims: Sequence[Claim],
-    articles: Mapping[str, Article],
-    embedder: Embedder,
-    threshold: float,
-    claim_embeddings: np.ndarray | None = None,
-) -> list[list[int]]:
-    """Merge facts that agree at the level of whole sentences.
-
-    Outlets do not split statements the same way: one writes "diesel leaked, and a boom was
-    placed" as one sentence, another splits it into two clauses that then align with nothing
-    on their own. Two facts merge when, compared sentence to sentence, their claims are as
-    similar as the alignment threshold asks, and every article they share contributes clauses
-    of one and the same sentence.
-    """
-    split = np.array([c.sentence is not None for c in claims], dtype=bool)
-    if not split.any():
-        return groups
-    sent_span = [c.sentence or c.span for c in claims]
-    # only the sentences of split claims are new text; every other claim is its own sentence
-    emb = claim_embeddings.copy() if claim_embeddings is not None else embedder.embed([c.text for c in claims])
-    todo = [int(i) for i in np.nonzero(split)[0]]
-    texts = [articles[claims[i].article_id].text[sent_span[i].start : sent_span[i].end] for i in todo]
-    emb[todo] = embedder.embed(texts)
-    ssim = emb @ emb.T
-    art = np.array([c.article_id for c in claims], dtype=object)
-    sent_key = [(claims[i].article_id, sent_span[i].start, sent_span[i].end) for i in range(len(claims))]
-
-    members: dict[int, list[int]] = {g: list(m) for g, m in enumerate(groups)}
-    owner = {i: g for g, m in members.items() for i in m}
-    # A merge needs a mean cross-article similarity >= threshold, so some pair must reach it:
-    # candidates are the groups joined by such a pair with a split claim on one side.
-    high: dict[int, list[int]] = {}
-    for i in todo:
-        js = np.nonzero((ssim[i] >= threshold) & (art != art[i]))[0]
-        high[i] = [int(j) for j in js]
-    reverse: dict[int, list[int]] = {}
-    for i, js in high.items():
-        for j in js:
-            reverse.setdefault(j, []).append(i)
-
-    def neighbours(g: int) -> set[int]:
-        out: set[int] = set()
-        for i in members[g]:
-            out.update(owner[j] for j in high.get(i, ()))
-            out.update(owner[j] for j in reverse.get(i, ()))
-        out.discard(g)
-        return out
-
-    def score(a: int, b: int) -> float | None:
-        ma, mb = members[a], members[b]
-        ka = {sent_key[i] for i in ma}
-        kb = {sent_key[i] for i in mb}
-        for article_id in {k[0] for k in ka} & {k[0] for k in kb}:
-            if {k for k in ka if k[0] == article_id} != {k for k in kb if k[0] == article_id}:
-                return None
-        block = ssim[np.ix_(ma, mb)]
-        cross = art[ma][:, None] != art[mb][None, :]
-        if not cross.any():
-            return None
-        value = float(block[cross].mean())
-        return value if value >= threshold else None
-
-    scores: dict[tuple[int, int], float] = {}
-    for g in list(members):
-        for h in neighbours(g):
-            pair = (min(g, h), max(g, h))
-            if pair not in scores:
-                sc = score(*pair)
-                if sc is not None:
-                    scores[pair] = sc
-    while scores:
-        (x, y), _ = max(scores.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
-        members[x].extend(members.pop(y))
-        for i in members[x]:
-            owner[i] = x
-        scores = {p: v for p, v in scores.items() if x not in p and y not in p}
-        for h in neighbours(x):
-            pair = (min(x, h), max(x, h))
-            sc = score(*pair)
-            if sc is not None:
-                scores[pair] = sc
-    return [sorted(m) for _, m in sorted(members.items())]
+def related_claims(
+    groups: Sequence[Sequence[int]],
+    articles_of: Sequence[str],
+    prob: Mapping[tuple[int, int], float],
+    related_at: float,
+    report_at: float,
+) -> dict[int, dict[int, float]]:
+    """Per fact (index into ``groups``): claims of other articles that resemble it without
+    stating it, with their best probability - shown as related, never as reported."""
+    home: dict[int, set[int]] = {}
+    for g, m in enumerate(groups):
+        for i in m:
+            home.setdefault(i, set()).add(g)
+    out: dict[int, dict[int, float]] = {}
+    for (i, j), p in prob.items():
+        if not related_at <= p < report_at:
+            continue
+        for x, y in ((i, j), (j, i)):
+            for g in home.get(y, ()):
+                if g in home.get(x, ()) or any(articles_of[k] == articles_of[x] for k in groups[g]):
+                    continue
+                slot = out.setdefault(g, {})
+                slot[x] = max(slot.get(x, 0.0), p)
+    return out
 
 
 def claim_ref(claim: Claim, article: Article) -> ClaimRef:
@@ -239,14 +221,18 @@ def build_facts(
     *,
     copies: Mapping[str, str],
     contradicted: Mapping[str, frozenset[str]] = {},
+    related: Mapping[int, Mapping[int, float]] = {},
+    prob: Mapping[tuple[int, int], float] = {},
 ) -> tuple[Fact, ...]:
     """Facts from claim groups, with per-outlet status, independent support and first report.
 
-    ``contradicted`` maps a fact id to the outlets whose claims contradict that fact's text.
+    ``contradicted`` maps a fact id to the outlets whose claims contradict that fact's text;
+    ``related`` maps a group's index to claims (index: probability) shown as related to it;
+    ``prob`` holds the same-fact probability of claim pairs (the fact's confidence).
     """
     order = {aid: k for k, aid in enumerate(articles)}
     facts: list[tuple[tuple, Fact]] = []
-    for g in groups:
+    for gpos, g in enumerate(groups):
         gc = [claims[i] for i in g]
         fid = fact_id(gc)
         against = contradicted.get(fid, frozenset())
@@ -267,11 +253,13 @@ def build_facts(
         by_outlet: dict[str, list[Claim]] = {}
         for c in gc:
             by_outlet.setdefault(articles[c.article_id].outlet.name, []).append(c)
+        near = sorted(related.get(gpos, {}).items(), key=lambda kv: (order[claims[kv[0]].article_id], claims[kv[0]].span))
+        near_outlets = {articles[claims[i].article_id].outlet.name for i, _ in near}
         status: dict[str, FactStatus] = {}
         for o in outlets:
             cs = by_outlet.get(o)
             if not cs:
-                status[o] = "silent"
+                status[o] = "related" if o in near_outlets else "silent"
             elif o in against:
                 status[o] = "contradicted"
             elif all(is_hedged(c) for c in cs):
@@ -287,6 +275,12 @@ def build_facts(
         known = [d for d in dated if d[0] is not None]
         first = min(known, key=lambda d: d[0])[1] if known and len(known) == len(dated) else None
         refs = tuple(claim_ref(c, articles[c.article_id]) for c in sorted(gc, key=lambda c: (order[c.article_id], c.span)))
+        cross = [
+            prob.get((i, j) if i < j else (j, i), 0.0)
+            for a, i in enumerate(g)
+            for j in g[a + 1 :]
+            if articles[claims[i].article_id].outlet.name != articles[claims[j].article_id].outlet.name
+        ]
         fact = Fact(
             id=fid,
             text=rep.text,
@@ -295,9 +289,12 @@ def build_facts(
             independent_support=len(origins),
             first_reported=first,
             rests_on=tuple(sorted(origins.values(), key=str.casefold)),
+            confidence=round(min(cross), 3) if cross else None,
+            related=tuple(claim_ref(claims[i], articles[claims[i].article_id]) for i, _ in near),
+            related_confidence=tuple(round(p, 3) for _, p in near),
         )
         first_pos = min((order[c.article_id], c.span.start) for c in gc)
-        n_outlets = sum(1 for s in status.values() if s != "silent")
+        n_outlets = sum(1 for s in status.values() if s not in ("silent", "related"))
         facts.append(((-n_outlets, first_pos), fact))
     facts.sort(key=lambda t: t[0])
     return tuple(f for _, f in facts)

@@ -35,6 +35,9 @@ __all__ = [
     "count_line",
     "OMISSIONS_SHOWN",
     "terminal_safe",
+    "STATUS_LEGEND",
+    "SPEAKING",
+    "outlet_claim",
 ]
 
 log = logging.getLogger(__name__)
@@ -42,7 +45,15 @@ log = logging.getLogger(__name__)
 FORMATS: tuple[str, ...] = ("text", "md", "json", "html")
 
 # Cell symbols of the facts x outlets matrix; an outlet absent from ``Fact.status`` is silent.
-STATUS_SYMBOLS: dict[str, str] = {"reported": "✓", "hedged": "~", "contradicted": "✗", "silent": ""}
+STATUS_SYMBOLS: dict[str, str] = {"reported": "✓", "hedged": "~", "contradicted": "✗", "related": "≈", "silent": ""}
+
+# What the marks mean, for every renderer's legend.
+STATUS_LEGEND = (
+    "✓ reported · ~ hedged · ✗ contradicted · ≈ a related statement, not the same fact (not "
+    "counted as reporting it) · blank: silent"
+)
+# Statuses under which an outlet tells the reader the fact.
+SPEAKING = frozenset({"reported", "hedged", "contradicted"})
 
 
 # What input must never send to a terminal: C0 and C1 controls (ESC and CSI start escape
@@ -70,8 +81,16 @@ class UnknownFormat(ValueError):
 
 
 def fact_status(fact: Fact, outlet: str) -> str:
-    """What ``outlet`` does with ``fact``: reported | hedged | contradicted | silent."""
+    """What ``outlet`` does with ``fact``: reported | hedged | contradicted | related | silent."""
     return fact.status.get(outlet, "silent")
+
+
+def outlet_claim(fact: Fact, outlet: str) -> ClaimRef | None:
+    """The claim behind ``outlet``'s mark: its first claim of the fact, else its related one."""
+    for c in (*fact.claims, *fact.related):
+        if c.outlet == outlet:
+            return c
+    return None
 
 
 def single_outlet_facts(sr: StoryReport) -> dict[str, list[Fact]]:
@@ -85,8 +104,9 @@ def single_outlet_facts(sr: StoryReport) -> dict[str, list[Fact]]:
 
 
 def speaking_outlets(fact: Fact, outlets: "tuple[str, ...] | list[str]") -> list[str]:
-    """The outlets (in story order) that say anything about ``fact``: every status but silent."""
-    return [o for o in outlets if fact_status(fact, o) != "silent"]
+    """The outlets (in story order) that tell the reader ``fact``: reported, hedged or contradicted
+    (a related statement is not the fact)."""
+    return [o for o in outlets if fact_status(fact, o) in SPEAKING]
 
 
 def coverage_counts(sr: StoryReport) -> tuple[int, int]:
@@ -100,6 +120,7 @@ def story_claims(sr: StoryReport) -> Iterator[ClaimRef]:
     """Every claim reference shown anywhere in a story (facts, conflicts, timeline)."""
     for fact in sr.facts:
         yield from fact.claims
+        yield from fact.related
     for conflict in sr.conflicts:
         yield from conflict.claims
     for entry in sr.timeline:

@@ -20,6 +20,7 @@ from storylens._version import __version__
 from storylens.model import Article, Report, Span, StoryReport
 from storylens.render import (
     OMISSIONS_SHOWN,
+    STATUS_LEGEND,
     STATUS_SYMBOLS,
     articles_by_id,
     count_line,
@@ -28,6 +29,7 @@ from storylens.render import (
     fact_status,
     format_when,
     plural,
+    outlet_claim,
     single_outlet_facts,
     story_claims,
 )
@@ -134,6 +136,7 @@ def _environment() -> jinja2.Environment:
         plural=plural,
         status_of=fact_status,
         symbols=STATUS_SYMBOLS,
+        legend=STATUS_LEGEND,
         is_span=lambda value: isinstance(value, Span),
         count_line=count_line,
     )
@@ -153,7 +156,7 @@ def _story_view(sr: StoryReport) -> dict[str, object]:
     by_id = articles_by_id(sr)
     numbers = {f.id: i for i, f in enumerate(sr.facts, 1)}
     first_claim = {
-        (f.id, o): next((c for c in f.claims if c.outlet == o), None) for f in sr.facts for o in sr.outlets
+        (f.id, o): outlet_claim(f, o) for f in sr.facts for o in sr.outlets
     }
     outlet_of = {aid: a.outlet.name for aid, a in by_id.items()}
     sources_by_outlet: dict[str, list[tuple[str, object]]] = {}

@@ -99,6 +99,10 @@ def _fact(fact: Fact, outlets: tuple[str, ...]) -> dict[str, Any]:
         "independent_support": fact.independent_support,
         "rests_on": list(fact.rests_on),
         "first_reported": fact.first_reported,
+        "confidence": fact.confidence,
+        "related": [
+            {**_claim(c), "confidence": p} for c, p in zip(fact.related, fact.related_confidence)
+        ],
     }
 
 

@@ -10,6 +10,7 @@ from storylens._version import __version__
 from storylens.model import ClaimRef, Report, SourceRef, Span, StoryReport
 from storylens.render import (
     OMISSIONS_SHOWN,
+    STATUS_LEGEND,
     STATUS_SYMBOLS,
     articles_by_id,
     count_line,
@@ -98,7 +99,7 @@ def _matrix(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
     lines = [
         "### Facts × outlets",
         "",
-        "✓ reported · ~ hedged · ✗ contradicted · blank: silent. "
+        f"{STATUS_LEGEND}. "
         "Support counts independent outlets (copies and shared sources count once).",
         "",
         *_table(["#", "Fact", *(md_cell(o) for o in outlets), "Support", "First"], rows),
@@ -110,6 +111,12 @@ def _matrix(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
         lines.append(f'<a id="fact-{fact.id}"></a>**F{numbers[fact.id]}** {md_inline(fact.text)}')
         lines.append("")
         lines += [f"- {_claim_line(c)}" for c in fact.claims] or ["- _no evidence_"]
+        if fact.confidence is not None:
+            lines.append(f"- alignment confidence: {fact.confidence:.2f}")
+        lines += [
+            f"- related, not the same fact ({p:.2f}): {_claim_line(c)}"
+            for c, p in zip(fact.related, fact.related_confidence)
+        ]
         if fact.rests_on:
             lines.append(f"- rests on: {md_inline(', '.join(fact.rests_on))}")
         lines.append("")

@@ -24,6 +24,7 @@ TERMINAL_SYMBOLS: dict[str, tuple[str, str]] = {
     "reported": ("✓", "green"),
     "hedged": ("~", "yellow"),
     "contradicted": ("✗", "bold red"),
+    "related": ("≈", "cyan"),
     "silent": ("·", "dim"),
 }
 

@@ -26,6 +26,7 @@ import hashlib
 import importlib.util
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "Embedder",
+    "TokenEmbedder",
+    "TokenStates",
     "EmbedderUnavailable",
     "MiniLMEmbedder",
     "LexicalEmbedder",
@@ -66,6 +69,26 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStates:
+    """One text's word pieces (ids, [CLS] and [SEP] left out) and their contextual vectors (unit
+    L2 norm, one row per piece): what a token-level comparison of two sentences aligns."""
+
+    ids: np.ndarray
+    vectors: np.ndarray
+
+
+@runtime_checkable
+class TokenEmbedder(Protocol):
+    """An embedder that also gives each text's contextual token vectors, from the same pass."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]: ...
 
 
 def _package_dir(package: str) -> Path:
@@ -154,16 +177,27 @@ class MiniLMEmbedder:
         log.debug("loaded minilm embedder from %s (output %s %s)", model_path, output.name, output.shape)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        return self._run(texts, tokens=False)[0]
+
+    def embed_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        """Sentence vectors and each text's token states, from one forward pass."""
+        if self._pooled:
+            raise EmbedderUnavailable("this model file gives pooled vectors only, no token states")
+        return self._run(texts, tokens=True)
+
+    def _run(self, texts: Sequence[str], tokens: bool) -> tuple[np.ndarray, list[TokenStates]]:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        states: list[TokenStates | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for b in range(0, len(order), self._batch_size):
             idx = order[b : b + self._batch_size]
-            out[idx] = self._embed_batch([texts[i] for i in idx])
-        return out
+            vectors, batch_states = self._embed_batch([texts[i] for i in idx], tokens)
+            out[idx] = vectors
+            for i, st in zip(idx, batch_states):
+                states[i] = st
+        return out, states if tokens else []  # type: ignore[return-value]
 
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+    def _embed_batch(self, texts: list[str], tokens: bool = False) -> tuple[np.ndarray, list[TokenStates]]:
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
@@ -172,11 +206,18 @@ class MiniLMEmbedder:
             feeds["token_type_ids"] = np.zeros_like(ids)
         (hidden,) = self._session.run([self._output_name], feeds)
         if self._pooled:
-            return _l2_normalize(np.asarray(hidden, dtype=np.float32))
+            return _l2_normalize(np.asarray(hidden, dtype=np.float32)), []
         weights = mask[:, :, None].astype(np.float32)
         summed = (hidden * weights).sum(axis=1)
         counts = np.clip(weights.sum(axis=1), 1e-9, None)
-        return _l2_normalize(summed / counts)
+        states = []
+        if tokens:
+            for k in range(len(texts)):
+                n = int(mask[k].sum())
+                # [CLS] and [SEP] carry the whole sentence, not a word of it
+                piece = np.asarray(hidden[k, 1 : n - 1], dtype=np.float32)
+                states.append(TokenStates(ids[k, 1 : n - 1].copy(), _l2_normalize(piece)))
+        return _l2_normalize(summed / counts), states
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -243,3 +284,13 @@ class VectorTable:
         if not texts:
             return self.fallback.embed([])
         return np.vstack([self.vectors[t] for t in texts]).astype(np.float32, copy=False)
+
+    def embed_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        """Token states need the forward pass itself: the fallback embedder runs it (its sentence
+        vectors, from the same pass, are kept too)."""
+        embed_tokens = getattr(self.fallback, "embed_tokens", None)
+        if embed_tokens is None:
+            raise EmbedderUnavailable(f"embedder {self.name!r} gives no token states")
+        vectors, states = embed_tokens(texts)
+        self.vectors.update(zip(texts, vectors))
+        return vectors, states
