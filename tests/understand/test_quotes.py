@@ -121,6 +121,28 @@ CASES = [
         "The harbor is ours.", "direct", "said",
         dict(kind="person", name="Alma Rooke"),
     ),
+    # a document speaks for its author: named with it, or put out by the subject of a verb
+    (
+        "“We will be heard,” a statement from the Harbor Workers Union said.",
+        "We will be heard", "direct", "said",
+        dict(kind="document", name="Harbor Workers Union", role="statement"),
+    ),
+    (
+        "Alma Rooke released a letter on Monday. “The harbor must stay open,” the letter states.",
+        "The harbor must stay open", "direct", "states",
+        dict(kind="document", name="Alma Rooke", role="letter"),
+    ),
+    # a definite office title is the person named with it, else the person the text is about
+    (
+        "Rep. Dan Pell toured the yard. “It is a mess,” the congressman said.",
+        "It is a mess", "direct", "said",
+        dict(kind="person", name="Dan Pell"),
+    ),
+    (
+        "Alma Rooke toured the harbor on Monday. “The work is slow,” the mayor said.",
+        "The work is slow", "direct", "said",
+        dict(kind="person", name="Alma Rooke", role="mayor"),
+    ),
     # short fragments inside reported speech
     (
         "Dana Whitfield asked the council whether it was ready to “go it alone” on the project.",

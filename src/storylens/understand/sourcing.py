@@ -12,7 +12,8 @@ classified:
   sentences, outside quotations and agreeing with an honorific's gender (``_resolve_pronouns``). A person named in
   apposition to a role noun is that person ("A spokesman for the party, Brad Woodhouse" → name
   "Brad Woodhouse", role "spokesman for the party"); a definite office title ("the governor")
-  is the person named earlier with that title ("Gov. Alma Rooke").
+  is the person named earlier with that title ("Gov. Alma Rooke", "Rep." for "the
+  congressman"), else, like a pronoun, the most salient person before it.
 - ``anonymous``: an unnamed source ("three US officials", "a Netanyahu aide", "a person familiar
   with the matter") with ``count`` ("a"/"an"/"one" and singular nouns → 1, digits and number
   words → their value, "several"/"multiple"/"some" and bare plurals → None; the quantifier word is
@@ -29,6 +30,11 @@ classified:
   the modifier as written: "Hebrew media" stays "Hebrew", because the text names a language, and
   mapping it to "Israeli" would be an inference that the article's characters do not ground.
 - ``organization``: a named body that is not an outlet ("the White House said").
+- ``document``: a statement, letter, ad, lawsuit, indictment ... that speaks ("the letter
+  states", "the indictment recounts"); ``role`` is its kind and ``name`` its author when the
+  text gives one: in the phrase ("a statement from X", "X's ad", "the NAACP resolution"), as the
+  subject of the verb that put it out ("Romney released a statement", "The campaign retorted with
+  an ad"), or, for "the letter", as the author of the latest earlier document of that kind.
 
 Anonymous sources without a ``via`` take the outlet that frames their sentence ("According to a
 report by the WSJ, US officials have stated ..."; "Citing two Israeli officials, Axios
@@ -38,8 +44,8 @@ affiliation and via from the latest earlier anonymous source with the same role 
 A participle ("..., saying ...") shares the subject of the clause it hangs on, and "who" in a
 relative clause stands for the noun it modifies.
 
-Not emitted: an unnamed document ("according to the report", "the report notes"; resolving it
-to the outlet that wrote it is left to the story level), subjects "they"/"it", verbs without a
+Not emitted: a report ("according to the report", "the report notes"; resolving it to the
+outlet that wrote it is left to the story level), subjects "they"/"it", verbs without a
 subject (passives such as "it was reported"), and "asked X to do Y" (a request, not a statement).
 "cited"/"citing" count only when their object is itself a source, not an event.
 """
@@ -115,6 +121,23 @@ _ORG_NOUNS = frozenset(
     """.split()
 )
 
+# Documents that speak for their authors ("the letter states", "the ad says"), by kind: a later
+# "the advertisement" takes the author of an earlier "commercial".
+_DOCUMENTS = {
+    "statement": "statement", "release": "statement", "letter": "letter", "memo": "letter",
+    "email": "letter", "e-mail": "letter", "ad": "ad", "advertisement": "ad", "commercial": "ad",
+    "video": "video", "tweet": "post", "post": "post", "lawsuit": "suit", "suit": "suit",
+    "complaint": "suit", "indictment": "indictment", "filing": "filing", "ruling": "ruling",
+    "opinion": "ruling", "decision": "ruling", "resolution": "resolution", "petition": "petition",
+    "document": "document", "affidavit": "filing", "motion": "filing", "brief": "filing",
+    "study": "study", "survey": "study", "book": "book", "column": "column", "editorial": "column",
+}
+# Verbs by which a subject puts a document out ("Romney released a statement").
+_PUBLISHING_LEMMAS = frozenset(
+    "release issue send write file draft air run publish post launch unveil sign circulate put hit "
+    "retort respond answer counter".split()
+)
+
 # Words that mark a proper name as a news organisation. A small, explicit list: the syntactic
 # positions above find outlets this list does not know.
 _OUTLET_WORDS = re.compile(
@@ -158,7 +181,8 @@ _PERSON_TITLES = frozenset(
 )
 _TITLE_ABBREVIATIONS = {
     "gov": "governor", "sen": "senator", "rep": "representative", "pres": "president",
-    "sec": "secretary", "chair": "chairman",
+    "sec": "secretary", "chair": "chairman", "congressman": "representative",
+    "congresswoman": "representative",
 }
 
 # How a verb without a subject of its own borrows one: "said" in "stormed back, leaned in and
@@ -210,6 +234,9 @@ class SourceContext:
     outlets: tuple[tuple[int, str], ...] = ()
     titled: tuple[tuple[int, str, str], ...] = ()  # (start, name, title) of persons named with a title
     pronouns: tuple[tuple[int, str], ...] = ()
+    mentions: tuple[PersonMention, ...] = ()  # people of the narrative, in text order
+    sent_starts: tuple[int, ...] = ()  # character offset of every sentence
+    genders: tuple[tuple[str, str], ...] = ()  # (surname, "m" | "f") as an honorific tells it
 
     @classmethod
     def from_doc(cls, doc: Doc, sources: Iterable[SourceRef] = ()) -> SourceContext:
@@ -218,17 +245,26 @@ class SourceContext:
             sorted((s.span.start, s.name) for s in sources if s.kind == "outlet" and s.name)
         )
         titled = tuple((e.start_char, e.text, t) for e in doc.ents if e.label_ == "PERSON" for t in _titles_of(e))
-        return cls(persons=persons, outlets=outlets, titled=titled, pronouns=_resolve_pronouns(doc, persons))
+        pronouns, mentions, genders = _resolve_pronouns(doc, persons)
+        return cls(
+            persons=persons, outlets=outlets, titled=titled, pronouns=pronouns, mentions=mentions,
+            sent_starts=tuple(s.start_char for s in doc.sents), genders=tuple(sorted(genders.items())),
+        )
 
     def with_outlet(self, start: int, name: str) -> SourceContext:
         return replace(self, outlets=tuple(sorted((*self.outlets, (start, name)))))
 
     def person_before(self, offset: int, pronoun: str = "") -> str | None:
-        """The person the subject pronoun at ``offset`` refers to (see :func:`_resolve_pronouns`),
-        else the latest person named before ``offset``."""
+        """The person the subject pronoun at ``offset`` refers to (see :func:`_resolve_pronouns`);
+        for any other offset, the most salient person before it the same way."""
         found = dict(self.pronouns).get(offset)
         if found is not None:
             return found
+        here = max(bisect.bisect_right(self.sent_starts, offset) - 1, 0)
+        earlier = [m for m in self.mentions if m.start < offset]
+        name = _salient_person(earlier, here, _PRONOUN_GENDER.get(pronoun.casefold()), dict(self.genders))
+        if name is not None:
+            return name
         i = bisect.bisect_left(self.persons, (offset, ""))
         return self.persons[i - 1][1] if i else None
 
@@ -260,8 +296,11 @@ class SourceContext:
         return name
 
 
-def _resolve_pronouns(doc: Doc, persons: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
-    """The person each subject "he"/"she" of the narrative refers to, in one pass over the text.
+def _resolve_pronouns(
+    doc: Doc, persons: Sequence[tuple[int, str]]
+) -> tuple[tuple[tuple[int, str], ...], tuple[PersonMention, ...], dict[str, str]]:
+    """The person each subject "he"/"she" of the narrative refers to, in one pass over the text;
+    also the mentions that pass weighed, and the genders honorifics give.
 
     People are the PERSON names, a surname alone that was named in full before (the small model
     misses many), and unlabelled proper names that are the subject of a speech verb. Each
@@ -335,14 +374,14 @@ def _resolve_pronouns(doc: Doc, persons: Sequence[tuple[int, str]]) -> tuple[tup
                 out.append((tok.idx, name))
                 mentions.append(PersonMention(tok.idx, sent_of[tok.i], name, weight_of(tok)))
         i += 1
-    return tuple(out)
+    return tuple(out), tuple(mentions), genders
 
 
 def _salient_person(
-    mentions: Sequence[PersonMention], here: int, gender: str, genders: Mapping[str, str]
+    mentions: Sequence[PersonMention], here: int, gender: str | None, genders: Mapping[str, str]
 ) -> str | None:
     def agrees(name: str) -> bool:
-        return genders.get(name.split()[-1], gender) == gender
+        return gender is None or genders.get(name.split()[-1], gender) == gender
 
     scores: dict[str, float] = {}
     latest: dict[str, int] = {}
@@ -382,8 +421,9 @@ def _titles_of(ent: SpacySpan) -> set[str]:
         if w in _PERSON_TITLES:
             titles.add(w)
     for child in ent.root.children:
-        if child.dep_ == "appos" and child.lemma_.casefold() in _PERSON_TITLES:
-            titles.add(child.lemma_.casefold())
+        w = _TITLE_ABBREVIATIONS.get(child.lemma_.casefold(), child.lemma_.casefold())
+        if child.dep_ == "appos" and w in _PERSON_TITLES:
+            titles.add(w)
     return titles
 
 
@@ -594,6 +634,10 @@ def _classify(
             return _ref(doc, start, end, "person", cue, name=ctx.person_before(head.idx, low))
         return None
     lemma = _ROLE_LEMMA.get(head.lemma_.casefold(), head.lemma_.casefold())
+    if lemma in _DOCUMENTS and head.pos_ == "NOUN" and position != "recipient":
+        # "the letter states", "a statement from the committee said", "the indictment recounts"
+        author = _document_author(doc, head, ctx)
+        return _ref(doc, start, end, "document", cue, name=author, role=lemma)
     person = _ent_label(doc, start, end, "PERSON")
     if person is not None and not person[0] <= head.i < person[1]:
         person = None  # "a Netanyahu aide" is the aide, not Netanyahu
@@ -640,8 +684,12 @@ def _classify(
             role = doc[rs:re_].text if rs < re_ else None
             return _ref(doc, start, ae, "person", cue, name=_name_text(doc, ps, pe), role=role)
     if lemma in _PERSON_TITLES and person is None and head.pos_ == "NOUN" and doc[start].lower_ in {"the", "this"}:
-        # "the Texas governor continues": the office holder named earlier with that title
-        name = ctx.titled_person_before(lemma, doc[start].idx)
+        # "the Texas governor continues": the office holder named earlier with that title, else,
+        # like a pronoun, the person the text is about
+        title = _TITLE_ABBREVIATIONS.get(lemma, lemma)
+        name = ctx.titled_person_before(title, doc[start].idx)
+        if name is None:
+            name = ctx.person_before(doc[start].idx)
         if name is not None:
             return _ref(doc, start, end, "person", cue, name=name, role=_name_text(doc, start, end) or None)
     if lemma in _ROLE_NOUNS and person is None:
@@ -670,6 +718,66 @@ def _classify(
             return _ref(doc, start, end, "person", cue, name=name)
     if lemma in _ORG_NOUNS and position == "subject":  # "the Obama campaign said"
         return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
+    return None
+
+
+def _author_phrase(doc: Doc, tok: Token, ctx: SourceContext) -> str | None:
+    """The name of who a phrase headed by ``tok`` names: a person's name, else the name of a body."""
+    if tok.pos_ == "PRON":
+        return ctx.person_before(tok.idx, tok.lower_) if tok.lower_ in _PRONOUNS_PERSON else None
+    s, e = _phrase_bounds(doc, tok)
+    person = _ent_label(doc, s, e, "PERSON")
+    if person is not None and person[0] <= tok.i < person[1]:
+        return _name_text(doc, *person)
+    while s < e and (doc[s].dep_ == "det" or doc[s].is_punct):
+        s += 1
+    if not any(t.text[:1].isupper() for t in doc[s:e]):
+        return None  # "a group of scholars" names no one
+    return _name_text(doc, s, e) or None
+
+
+def _own_author(doc: Doc, head: Token, ctx: SourceContext) -> str | None:
+    """The author a document phrase names itself: "a statement from X", "X's letter", "the
+    NAACP resolution", "an ad released by X", or the subject of the verb that put it out ("The
+    campaign retorted with an ad", "Romney released a statement")."""
+    for child in head.children:
+        if child.dep_ == "poss":
+            return _author_phrase(doc, child, ctx)
+        if child.dep_ == "prep" and child.lower_ in {"from", "by"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _author_phrase(doc, pobj, ctx)
+        if child.dep_ == "acl":
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if pobj is not None:
+                return _author_phrase(doc, pobj, ctx)
+    mods = [t for t in doc[head.left_edge.i : head.i] if t.dep_ in {"compound", "nmod"} and t.tag_ in {"NNP", "NNPS"}]
+    if mods:
+        return _name_text(doc, mods[0].i, head.i) or None
+    verb = head.head
+    if head.dep_ == "pobj" and verb.lower_ == "with":
+        verb = verb.head
+    elif head.dep_ != "dobj":
+        return None
+    if verb.pos_ != "VERB" or verb.lemma_.casefold() not in _PUBLISHING_LEMMAS:
+        return None
+    subj, _ = _subject_of(verb)
+    return _author_phrase(doc, subj, ctx) if subj is not None and not _crosses_line(doc, subj.i, verb.i) else None
+
+
+def _document_author(doc: Doc, head: Token, ctx: SourceContext) -> str | None:
+    """Who wrote the document a phrase names: its own author, else, for "the letter", the author
+    of the latest earlier document of the same kind."""
+    own = _own_author(doc, head, ctx)
+    if own is not None or not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children):
+        return own
+    kind = _DOCUMENTS[_ROLE_LEMMA.get(head.lemma_.casefold(), head.lemma_.casefold())]
+    for tok in reversed(doc[: head.i]):
+        if tok.pos_ == "NOUN" and _DOCUMENTS.get(tok.lemma_.casefold()) == kind:
+            found = _own_author(doc, tok, ctx)
+            if found is not None:
+                return found
     return None
 
 
