@@ -1,63 +1,282 @@
-"""Speed and memory of the whole pipeline on real articles (not part of the CI floors).
+"""Speed and memory of the whole pipeline on real articles (benchmarks, not CI floors).
 
-Runs ``storylens.analyze_articles`` over the 150 BASIL articles (50 stories x 3 outlets) and
-reports wall time per stage group, articles per second and peak resident memory.
+Every figure is wall time and CPU time (this process and its worker processes) of repeated,
+interleaved runs, reported as medians, because the dev machine has 2 cores shared with other
+programs. The corpus is the 150 BASIL articles (50 stories x 3 outlets), read in place, and
+synthetic corpora made from them (:func:`synthetic`).
 
-    python -m bench.speed [--limit N] [--store]
+    python -m bench.speed ratio [--repeat 3]         # full pipeline vs spaCy alone, same texts
+    python -m bench.speed copies [--repeat 3]        # cost of exact duplicates and wire copies
+    python -m bench.speed incremental [--repeat 2]   # second run with 10 % new articles (store)
+    python -m bench.speed engines [--limit 60]       # local engine vs Ray with 1 and 2 workers
+    python -m bench.speed memory --sizes 1000 3000   # peak RSS of the process tree per corpus size
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
+import random
+import re
 import resource
+import statistics
+import tempfile
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from bench.grouping import load_articles
+from storylens.model import Article, Outlet, text_id
 
-__all__ = ["main"]
+__all__ = ["main", "synthetic", "wire_copy", "measure"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Timing:
+    wall: float
+    cpu: float  # this process and its children (workers), user + system
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def measure(fn: Callable[[], object]) -> Timing:
+    """Wall and CPU seconds of ``fn()``; worker processes count once they have exited."""
+    w, c = time.perf_counter(), _cpu()
+    fn()
+    return Timing(time.perf_counter() - w, _cpu() - c)
+
+
+def _median(ts: Sequence[Timing]) -> Timing:
+    return Timing(statistics.median(t.wall for t in ts), statistics.median(t.cpu for t in ts))
+
+
+def _show(name: str, t: Timing, n: int) -> str:
+    return f"{name}: {t.wall:.1f} s wall ({n / t.wall:.2f} articles/s), {t.cpu:.1f} s CPU"
+
+
+def _cores() -> int:
+    from storylens.engine.local import available_cores
+
+    return available_cores()
+
+
+# --- corpora -------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def synthetic(n: int, seed: int = 0) -> list[Article]:
+    """``n`` articles made from BASIL's: round k of the 150 replaces about every third longer word
+    of each article by another word of BASIL's vocabulary (so no two rounds share word 5-grams
+    and none is a copy of another) and moves its date by 60 days x k (so each round's triplets
+    are stories of their own). Lengths, outlets, story sizes and most names stay BASIL's."""
+    base, _ = load_articles()
+    vocab = sorted({w for a in base for w in _WORD.findall(a.text)})
+    out: list[Article] = []
+    for k in range(n):
+        a = base[k % len(base)]
+        rnd = k // len(base)
+        if rnd == 0:
+            out.append(a)
+            continue
+        rng = random.Random(f"{seed}:{k}")
+        text = _WORD.sub(lambda m: rng.choice(vocab) if rng.random() < 0.33 else m.group(), a.text)
+        out.append(
+            dataclasses.replace(
+                a,
+                id=text_id(text),
+                text=text,
+                published=a.published + timedelta(days=60 * rnd) if a.published else None,
+                origin=f"{a.origin}#{rnd}",
+            )
+        )
+    return out
+
+
+def wire_copy(a: Article, outlet: str) -> Article:
+    """A republished copy of ``a``: another outlet, a credit line, a new first sentence and a
+    changed word in every paragraph - above the near-duplicate threshold, not identical."""
+    paragraphs = a.text.split("\n\n")
+    edited = [re.sub(r"\bsaid\b", "stated", p, count=1) for p in paragraphs]
+    text = "(Wire) " + "\n\n".join(edited) + f"\n\nThis story was first published by {a.outlet.name}."
+    return dataclasses.replace(a, id=text_id(text), text=text, outlet=Outlet(outlet), origin=a.origin + "#copy")
+
+
+# --- the benchmarks ------------------------------------------------------------------------------
+
+
+def _analyze(articles: Sequence[Article], **settings: object) -> object:
+    import storylens
+
+    return storylens.analyze_articles(list(articles), **settings)
+
+
+def _spacy_alone(texts: Sequence[str], n_process: int) -> None:
+    from storylens.understand.nlp import get_nlp
+
+    for _ in get_nlp().pipe(texts, n_process=n_process, batch_size=8):
+        pass
+
+
+def bench_ratio(repeat: int) -> None:
+    arts, _ = load_articles()
+    texts = [a.text for a in arts]
+    cores = _cores()
+    runs: dict[str, list[Timing]] = {"spacy": [], "pipeline": []}
+    for _ in range(repeat):
+        runs["spacy"].append(measure(lambda: _spacy_alone(texts, cores)))
+        runs["pipeline"].append(measure(lambda: _analyze(arts)))
+    s, p = _median(runs["spacy"]), _median(runs["pipeline"])
+    print(_show(f"spaCy alone (nlp.pipe, n_process={cores})", s, len(arts)))
+    print(_show(f"storylens (workers={cores})", p, len(arts)))
+    print(f"ratio (pipeline speed / spaCy speed): wall {s.wall / p.wall:.2f}, CPU {s.cpu / p.cpu:.2f}")
+    print("all runs:", {k: [(round(t.wall, 1), round(t.cpu, 1)) for t in v] for k, v in runs.items()})
+
+
+def bench_copies(repeat: int) -> None:
+    arts, _ = load_articles()
+    first = arts[::3]  # one article of each story: the copies join stories of their original
+    duplicates = [dataclasses.replace(a, origin=a.origin + "#dup") for a in first]
+    copies = [wire_copy(a, "Wire Reprints") for a in first]
+    corpora = {"fresh": arts, "+ exact duplicates": arts + duplicates, "+ wire copies": arts + copies}
+    runs: dict[str, list[Timing]] = {k: [] for k in corpora}
+    for _ in range(repeat):
+        for name, corpus in corpora.items():
+            runs[name].append(measure(lambda: _analyze(corpus)))
+    base = _median(runs["fresh"])
+    per_article = base.cpu / len(arts)
+    print(_show("150 BASIL articles", base, len(arts)))
+    for name in ("+ exact duplicates", "+ wire copies"):
+        t = _median(runs[name])
+        extra = (t.cpu - base.cpu) / len(first)
+        print(
+            f"{name} ({len(first)}): {t.wall:.1f} s wall, {t.cpu:.1f} s CPU; per added article "
+            f"{extra:.2f} CPU s = {100 * extra / per_article:.0f} % of a fresh article ({per_article:.2f} CPU s)"
+        )
+    print("all runs:", {k: [(round(t.wall, 1), round(t.cpu, 1)) for t in v] for k, v in runs.items()})
+
+
+def bench_incremental(repeat: int) -> None:
+    arts, _ = load_articles()
+    rng = random.Random(12)
+    new = set(rng.sample(range(len(arts)), len(arts) // 10))
+    old = [a for k, a in enumerate(arts) if k not in new]
+    firsts: list[Timing] = []
+    seconds: list[Timing] = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = str(Path(tmp) / "s.sqlite")
+            firsts.append(measure(lambda: _analyze(old, store=store)))
+            seconds.append(measure(lambda: _analyze(arts, store=store)))
+    f, s = _median(firsts), _median(seconds)
+    print(_show(f"first run, {len(old)} articles into an empty store", f, len(old)))
+    print(_show(f"second run, all {len(arts)} ({len(new)} new)", s, len(arts)))
+    print(f"second / first: wall {100 * s.wall / f.wall:.0f} %, CPU {100 * s.cpu / f.cpu:.0f} %")
+    print("all runs:", [(round(a.wall, 1), round(a.cpu, 1), round(b.wall, 1), round(b.cpu, 1)) for a, b in zip(firsts, seconds)])
+
+
+def bench_engines(limit: int, repeat: int) -> None:
+    import ray
+
+    arts, _ = load_articles()
+    arts = arts[:limit]
+    ray.init(num_cpus=_cores(), include_dashboard=False, logging_level="WARNING", log_to_driver=False)
+    configs = {
+        "local, 1 worker": {"workers": 1},
+        f"local, {_cores()} workers": {"workers": _cores()},
+        "ray, 1 worker": {"engine": "ray", "workers": 1},
+        "ray, 2 workers": {"engine": "ray", "workers": 2},
+    }
+    runs: dict[str, list[Timing]] = {k: [] for k in configs}
+    try:
+        for _ in range(repeat):
+            for name, kw in configs.items():
+                runs[name].append(measure(lambda: _analyze(arts, **kw)))
+    finally:
+        ray.shutdown()
+    one = _median(runs["local, 1 worker"]).wall
+    for name in configs:
+        t = _median(runs[name])
+        # Ray actors are not children of this process: their CPU is not in the CPU column
+        print(_show(name, t, len(arts)) + f"; speed-up over local 1 worker {one / t.wall:.2f}x")
+    print("all runs:", {k: [(round(t.wall, 1), round(t.cpu, 1)) for t in v] for k, v in runs.items()})
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants (from /proc), in MiB."""
+    parent: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parent[int(name)] = int(fields[1])
+            rss[int(name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree = {root}
+    grew = True
+    while grew:
+        more = {p for p, pp in parent.items() if pp in tree} - tree
+        grew = bool(more)
+        tree |= more
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def bench_memory(sizes: Sequence[int], store: bool) -> None:
+    for n in sizes:
+        corpus = synthetic(n)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.5):
+                peak[0] = max(peak[0], _tree_rss_mb(os.getpid()))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        with tempfile.TemporaryDirectory() as tmp:
+            kw = {"store": str(Path(tmp) / "m.sqlite")} if store else {}
+            t = measure(lambda: _analyze(corpus, **kw))
+        done.set()
+        sampler.join()
+        print(_show(f"{n} articles{' (store)' if store else ''}", t, n) + f"; peak RSS of the process tree {peak[0]:.0f} MiB", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
-    parser.add_argument("--store", action="store_true", help="run twice through a fresh SQLite store")
+    parser.add_argument("what", choices=("ratio", "copies", "incremental", "engines", "memory"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=60, help="engines: the first N BASIL articles")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
+    parser.add_argument("--store", action="store_true", help="memory: run through a store")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
-
-    import storylens
-    from storylens.understand.embed import get_embedder
     from storylens.understand.nlp import get_nlp
 
-    t0 = time.perf_counter()
+    # loaded before any timing, in this process only: spaCy's n_process and the local engine
+    # fork from here, so neither pays for loading it in its workers
     get_nlp()
-    get_embedder("minilm")
-    load_s = time.perf_counter() - t0
-
-    articles, _ = load_articles()
-    articles = articles[: args.limit] if args.limit else articles
-    chars = sum(len(a.text) for a in articles)
-    store_kw = {}
-    if args.store:
-        import tempfile
-
-        store_kw = {"store": str(Path(tempfile.mkdtemp()) / "speed.sqlite")}
-    t1 = time.perf_counter()
-    report = storylens.analyze_articles(articles, **store_kw)
-    run_s = time.perf_counter() - t1
-    if args.store:
-        t2 = time.perf_counter()
-        storylens.analyze_articles(articles, **store_kw)
-        print(f"second run through the store: {time.perf_counter() - t2:.1f} s")
-    facts = sum(len(s.facts) for s in report.stories)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"models loaded in {load_s:.1f} s")
-    print(
-        f"{len(articles)} articles ({chars / 1e6:.2f} M chars) -> {len(report.stories)} stories, {facts} facts "
-        f"in {run_s:.1f} s: {len(articles) / run_s:.1f} articles/s; peak RSS {rss_mb:.0f} MB"
-    )
+    if args.what == "ratio":
+        bench_ratio(args.repeat)
+    elif args.what == "copies":
+        bench_copies(args.repeat)
+    elif args.what == "incremental":
+        bench_incremental(args.repeat)
+    elif args.what == "engines":
+        bench_engines(args.limit, args.repeat)
+    else:
+        bench_memory(args.sizes, args.store)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import hashlib
 import logging
 from pathlib import Path
 from collections import Counter
-from typing import Callable, Mapping, Sequence, TextIO
+from typing import Callable, Iterable, Iterator, Mapping, Sequence, TextIO
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from storylens.settings import Settings
 from storylens.store import Store
 from storylens.understand.embed import Embedder
 
-__all__ = ["run", "analyze_inputs", "compare_stories", "Progress"]
+__all__ = ["run", "analyze_inputs", "analyze_stream", "compare_stories", "Progress"]
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +112,21 @@ def drop_exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], d
     """Keep the first of each content hash; map every dropped input's origin to the kept id."""
     kept: dict[str, Article] = {}
     dropped: dict[str, str] = {}
+    for _ in _first_of_each(articles, kept, dropped):
+        pass
+    return list(kept.values()), dropped
+
+
+def _first_of_each(articles: Iterable[Article], kept: dict[str, Article], dropped: dict[str, str]) -> Iterator[Article]:
+    """Yield each article whose content hash is new (recording it in ``kept``); record every
+    exact duplicate's origin in ``dropped``. Works on a stream."""
     for a in articles:
         if a.id in kept:
             dropped[a.origin or a.id] = a.id
             log.info("%s: exact duplicate of %s", a.origin, kept[a.id].origin)
         else:
             kept[a.id] = a
-    return list(kept.values()), dropped
+            yield a
 
 
 @functools.lru_cache(maxsize=4)
@@ -203,15 +211,54 @@ def analyze_inputs(
 
         return add_articles(store, articles, settings, progress=progress).report
     articles, duplicates = drop_exact_duplicates(articles)
-    copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
     with contextlib.closing(open_engine(settings)) as engine:
         analyses, skipped = _understand(articles, settings, store, progress, engine)
-        by_id = {a.article.id: a for a in analyses}
-        originals = [a for a in analyses if a.article.id not in copies]
-        stories = list(group_stories(originals, threshold=settings.story_threshold))
-        stories = _attach_copies(stories, copies, by_id)
-        reports = compare_stories(stories, by_id, settings, store=store, progress=progress, engine=engine)
+        reports = _group_and_compare(articles, analyses, settings, engine, progress)
     return Report(stories=tuple(reports), skipped=tuple(skipped), duplicates=duplicates)
+
+
+def analyze_stream(
+    items: Iterable[Article | Skipped], settings: Settings, *, progress: Progress = _no_progress
+) -> Report:
+    """Stages 2–5 over a stream of ingested items, without a store: each article goes to the
+    engine's workers as soon as it is read (reading overlaps parsing), exact duplicates are
+    dropped on the way, and the items the readers skipped come first in ``skipped``."""
+    read_skipped: list[Skipped] = []
+    kept: dict[str, Article] = {}
+    duplicates: dict[str, str] = {}
+
+    def articles() -> Iterator[Article]:
+        for n, item in enumerate(items, 1):
+            progress("ingest", n, 0)
+            if isinstance(item, Skipped):
+                read_skipped.append(item)
+            else:
+                yield item
+
+    analyses: list[ArticleAnalysis] = []
+    skipped: list[Skipped] = []
+    with contextlib.closing(open_engine(settings)) as engine:
+        for item in engine.understand(_first_of_each(articles(), kept, duplicates)):
+            (skipped if isinstance(item, Skipped) else analyses).append(item)
+            progress("understand", len(analyses) + len(skipped), len(kept))
+        reports = _group_and_compare(list(kept.values()), analyses, settings, engine, progress)
+    return Report(stories=tuple(reports), skipped=tuple(read_skipped) + tuple(skipped), duplicates=duplicates)
+
+
+def _group_and_compare(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis],
+    settings: Settings,
+    engine: Engine,
+    progress: Progress,
+) -> list[StoryReport]:
+    """Stages 4 and 5: copies found among ``articles``, stories grouped, each one compared."""
+    copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
+    by_id = {a.article.id: a for a in analyses}
+    originals = [a for a in analyses if a.article.id not in copies]
+    stories = list(group_stories(originals, threshold=settings.story_threshold))
+    stories = _attach_copies(stories, copies, by_id)
+    return compare_stories(stories, by_id, settings, progress=progress, engine=engine)
 
 
 # Texts embedded per round of the compare stage: vectors are held only for the stories of the
@@ -325,6 +372,8 @@ def run(
 def _run(
     paths: Sequence[str], settings: Settings, stdin: TextIO | None, progress: Progress, store: Store | None
 ) -> Report:
+    if store is None:
+        return analyze_stream(read_inputs(paths, settings, stdin=stdin), settings, progress=progress)
     articles: list[Article] = []
     skipped: list[Skipped] = []
     from_store: set[str] = set()

@@ -103,3 +103,21 @@ def test_a_missing_ray_is_named_before_the_run(monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a))
     assert "pip install 'storylens[ray]'" in engine_problem(Settings(engine="ray"))
+
+
+def test_a_stream_is_read_as_the_workers_take_it():
+    pulled = []
+
+    def stream():
+        for k in range(48):
+            pulled.append(k)
+            yield make_article(f"Ferry number {k} ran aground near the harbour on Tuesday.", outlet=Outlet("A"), origin=f"{k}.txt")
+
+    engine = LocalEngine(Settings(workers=2), min_articles=0)
+    results = engine.understand(stream())
+    first = next(results)
+    # two workers keep four batches of eight in flight: the stream is not read to its end
+    assert len(pulled) == 32 and first.article.origin == "0.txt"
+    rest = list(results)
+    engine.close()
+    assert [r.article.origin for r in [first, *rest]] == [f"{k}.txt" for k in range(48)]

@@ -10,7 +10,7 @@ order, so the report does not depend on the engine or on its number of workers:
 
 from __future__ import annotations
 
-from typing import Iterator, Protocol, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class Engine(Protocol):
     name: str
     workers: int
 
-    def understand(self, articles: Sequence[Article]) -> Iterator[ArticleAnalysis | Skipped]: ...
+    def understand(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis | Skipped]: ...
 
     def embed(self, batches: Sequence[Sequence[str]]) -> Iterator[np.ndarray]: ...
 

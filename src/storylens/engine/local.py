@@ -16,11 +16,13 @@ which a stage stays in-process. They change where the work runs, never what it c
 
 from __future__ import annotations
 
+import collections
+import itertools
 import logging
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence, TypeVar
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -45,6 +47,26 @@ _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+
+
+def _batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    stream = iter(items)
+    while batch := list(itertools.islice(stream, size)):
+        yield batch
+
+
+def _bounded_map(
+    pool: Executor, fn: Callable[[_T, Settings], _R], items: Iterable[_T], settings: Settings, in_flight: int
+) -> Iterator[_R]:
+    """``fn(item, settings)`` in the pool for each item, in input order, taking the next item
+    from ``items`` only when fewer than ``in_flight`` are pending."""
+    pending: collections.deque[Future[_R]] = collections.deque()
+    for item in items:
+        pending.append(pool.submit(fn, item, settings))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def available_cores() -> int:
@@ -79,10 +101,18 @@ class LocalEngine:
 
     # --- the stages ---------------------------------------------------------------------------
 
-    def understand(self, articles: Sequence[Article]) -> Iterator[ArticleAnalysis | Skipped]:
-        batches = [list(articles[k : k + ARTICLES_PER_TASK]) for k in range(0, len(articles), ARTICLES_PER_TASK)]
-        for results in self._map("understand", len(articles), tasks.understand_batch, batches):
-            yield from results
+    def understand(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis | Skipped]:
+        """Analyses in input order. ``articles`` may be a stream (a reader's generator): it is
+        read as the workers take it, with a few batches in flight, never all at once."""
+        stream = iter(articles)
+        head = list(itertools.islice(stream, self._min["understand"]))
+        if self.workers > 1 and (self._pool is not None or len(head) >= self._min["understand"]):
+            batches = _batched(itertools.chain(head, stream), ARTICLES_PER_TASK)
+            for results in _bounded_map(self._executor(), tasks.understand_batch, batches, self.settings, 2 * self.workers):
+                yield from results
+            return
+        for k in range(0, len(head), ARTICLES_PER_TASK):
+            yield from tasks.understand_batch(head[k : k + ARTICLES_PER_TASK], self.settings)
 
     def embed(self, batches: Sequence[Sequence[str]]) -> Iterator[np.ndarray]:
         return self._map("embed", len(batches), tasks.embed_batch, batches)

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 import numpy as np
 
 from storylens.engine import tasks
-from storylens.engine.local import ARTICLES_PER_TASK  # the same batches: comparable timings
+from storylens.engine.local import ARTICLES_PER_TASK, _batched  # the same batches: comparable timings
 from storylens.engine.tasks import CompareJob
 from storylens.model import Article, ArticleAnalysis, Skipped, StoryReport
 from storylens.settings import Settings
@@ -43,8 +43,10 @@ class _Stages:
         self.settings = settings
         tasks.warm_up(settings)
 
-    def understand(self, articles: Sequence[Article]) -> list[ArticleAnalysis | Skipped]:
-        return tasks.understand_batch(articles, self.settings)
+    def understand(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis | Skipped]:
+        """Analyses in input order; ``articles`` may be a stream, read as the actors take it."""
+        for results in self._map(lambda a, b: a.understand.remote(b), _batched(articles, ARTICLES_PER_TASK)):
+            yield from results
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return tasks.embed_batch(texts, self.settings)
@@ -99,12 +101,18 @@ class RayEngine:
         return self._map(lambda a, j: a.compare.remote(j), jobs)
 
     def _map(self, call: Callable[[Any, _T], Any], items: Iterable[_T]) -> Iterator[Any]:
-        """Results of ``call(actor, item)`` in input order; every actor keeps two tasks queued,
-        so none waits for the driver between tasks."""
+        """Results of ``call(actor, item)`` in input order. Every actor keeps two tasks queued
+        (so none waits for the driver between tasks), and ``items`` is read only as fast as
+        tasks are handed out: a stream is never read ahead of the workers."""
         from ray.util import ActorPool
 
         pool = ActorPool(self._actors * 2)
-        return pool.map(call, items)
+        for item in items:
+            while not pool.has_free():
+                yield pool.get_next()
+            pool.submit(call, item)
+        while pool.has_next():
+            yield pool.get_next()
 
     def close(self) -> None:
         for a in getattr(self, "_actors", ()):
