@@ -47,11 +47,15 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def measure(fn: Callable[[], object]) -> Timing:
-    """Wall and CPU seconds of ``fn()``; worker processes count once they have exited."""
+def measure(fn: Callable[[], object], label: str = "") -> Timing:
+    """Wall and CPU seconds of ``fn()``; worker processes count once they have exited. Each
+    run is printed as it ends (a long benchmark stopped early still says what it measured)."""
     w, c = time.perf_counter(), _cpu()
     fn()
-    return Timing(time.perf_counter() - w, _cpu() - c)
+    t = Timing(time.perf_counter() - w, _cpu() - c)
+    if label:
+        print(f"  run {label}: {t.wall:.1f} s wall, {t.cpu:.1f} s CPU", flush=True)
+    return t
 
 
 def _median(ts: Sequence[Timing]) -> Timing:
@@ -132,8 +136,8 @@ def bench_ratio(repeat: int) -> None:
     cores = _cores()
     runs: dict[str, list[Timing]] = {"spacy": [], "pipeline": []}
     for _ in range(repeat):
-        runs["spacy"].append(measure(lambda: _spacy_alone(texts, cores)))
-        runs["pipeline"].append(measure(lambda: _analyze(arts)))
+        runs["spacy"].append(measure(lambda: _spacy_alone(texts, cores), "spacy"))
+        runs["pipeline"].append(measure(lambda: _analyze(arts), "pipeline"))
     s, p = _median(runs["spacy"]), _median(runs["pipeline"])
     print(_show(f"spaCy alone (nlp.pipe, n_process={cores})", s, len(arts)))
     print(_show(f"storylens (workers={cores})", p, len(arts)))
@@ -150,7 +154,7 @@ def bench_copies(repeat: int) -> None:
     runs: dict[str, list[Timing]] = {k: [] for k in corpora}
     for _ in range(repeat):
         for name, corpus in corpora.items():
-            runs[name].append(measure(lambda: _analyze(corpus)))
+            runs[name].append(measure(lambda: _analyze(corpus), name))
     base = _median(runs["fresh"])
     per_article = base.cpu / len(arts)
     print(_show("150 BASIL articles", base, len(arts)))
@@ -174,8 +178,8 @@ def bench_incremental(repeat: int) -> None:
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp:
             store = str(Path(tmp) / "s.sqlite")
-            firsts.append(measure(lambda: _analyze(old, store=store)))
-            seconds.append(measure(lambda: _analyze(arts, store=store)))
+            firsts.append(measure(lambda: _analyze(old, store=store), "first"))
+            seconds.append(measure(lambda: _analyze(arts, store=store), "second"))
     f, s = _median(firsts), _median(seconds)
     print(_show(f"first run, {len(old)} articles into an empty store", f, len(old)))
     print(_show(f"second run, all {len(arts)} ({len(new)} new)", s, len(arts)))
@@ -199,7 +203,7 @@ def bench_engines(limit: int, repeat: int) -> None:
     try:
         for _ in range(repeat):
             for name, kw in configs.items():
-                runs[name].append(measure(lambda: _analyze(arts, **kw)))
+                runs[name].append(measure(lambda: _analyze(arts, **kw), name))
     finally:
         ray.shutdown()
     one = _median(runs["local, 1 worker"]).wall

@@ -1,20 +1,25 @@
 """The map of storylens: the stages in order, each a function over the previous stage's objects.
 
 1. ingest      sources (files, folders, stdin JSONL) → :class:`Article` | :class:`Skipped`
-               (``storylens.ingest.read_inputs``; text cleanup, HTML extraction, records, outlets)
+               (``storylens.ingest.read_inputs``; text cleanup, HTML extraction, records, outlets);
+               without a store the articles stream on to stage 3 as they are read
+               (``analyze_stream``)
    store       with ``Settings.store``, articles and analyses are kept in SQLite; an article
                analyzed before by the same code is read back, not parsed again
-2. dedupe      exact duplicates (same content hash) are dropped and recorded; near-duplicates
-               and wire copies are mapped to their original (``group.dedupe.find_copies``)
+2. dedupe      exact duplicates (same content hash) are dropped and recorded as they arrive;
+               near-duplicates and wire copies are mapped to their original
+               (``group.dedupe.find_copies``, before grouping)
 3. understand  one spaCy parse per article → :class:`ArticleAnalysis`: mentions, sources,
-               quotes, times, quantities, claims (``understand.analyze_articles``), run by the
-               engine (``engine.open_engine``: in-process, worker processes, or Ray actors)
+               quotes, times, quantities, claims, and the parse itself in compact form
+               (``understand.analyze_articles``, ``understand.parse``), run by the engine
+               (``engine.open_engine``: in-process, worker processes, or Ray actors)
 4. group       articles → :class:`Story` (``group.stories.group_stories``); copies join the story
                of their original
 5. compare     every distinct text the comparisons need is embedded once, in length-sorted
                batches spread over the engine's workers (or read from the store); then per
-               story: entities linked, claims aligned into facts, conflicts, statuses,
-               timeline → :class:`StoryReport` (``compare.compare_story``, run by the engine)
+               story (``compare.compare_story``, run by the engine): entities linked, claims
+               aligned into facts, conflicts, statuses, timeline, and framing and events read
+               from the articles' parses rebuilt without the model → :class:`StoryReport`
 6. render      :class:`Report` → text | md | json | html (``render.render``), done by the caller
 
 Each stage gets its options from one :class:`Settings` object; nothing reads globals.

@@ -31,6 +31,15 @@ def test_a_pool_of_two_workers_gives_the_in_process_report(monkeypatch):
     assert report_to_dict(pooled) == report_to_dict(alone)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_in_process_every_article_of_a_stream_is_analyzed(workers):
+    # one worker: in-process however long the stream; two: fewer than the minimum for a pool
+    engine = LocalEngine(Settings(workers=workers), min_articles=3 if workers == 1 else 30)
+    arts = (make_article(f"Ferry {k} ran aground on Tuesday.", outlet=Outlet("A"), origin=f"{k}.txt") for k in range(19))
+    assert [a.article.origin for a in engine.understand(arts)] == [f"{k}.txt" for k in range(19)]
+    assert engine._pool is None
+
+
 def test_small_runs_stay_in_process():
     engine = LocalEngine(Settings(workers=2))
     arts = [make_article("Ferry runs aground. " * 20, outlet=Outlet("A"), origin="a.txt")]

@@ -111,8 +111,8 @@ class LocalEngine:
             for results in _bounded_map(self._executor(), tasks.understand_batch, batches, self.settings, 2 * self.workers):
                 yield from results
             return
-        for k in range(0, len(head), ARTICLES_PER_TASK):
-            yield from tasks.understand_batch(head[k : k + ARTICLES_PER_TASK], self.settings)
+        for batch in _batched(itertools.chain(head, stream), ARTICLES_PER_TASK):
+            yield from tasks.understand_batch(batch, self.settings)
 
     def embed(self, batches: Sequence[Sequence[str]]) -> Iterator[np.ndarray]:
         return self._map("embed", len(batches), tasks.embed_batch, batches)
