@@ -10,6 +10,7 @@ synthetic corpora made from them (:func:`synthetic`).
     python -m bench.speed incremental [--repeat 2]   # second run with 10 % new articles (store)
     python -m bench.speed engines [--limit 60]       # local engine vs Ray with 1 and 2 workers
     python -m bench.speed memory --sizes 1000 3000   # peak RSS of the process tree per corpus size
+    python -m bench.speed stages                     # CPU seconds per stage, one process
 """
 
 from __future__ import annotations
@@ -214,6 +215,56 @@ def bench_engines(limit: int, repeat: int) -> None:
     print("all runs:", {k: [(round(t.wall, 1), round(t.cpu, 1)) for t in v] for k, v in runs.items()})
 
 
+def bench_stages() -> None:
+    """CPU seconds of each stage over the 150 articles, run one after the other in this process
+    with the functions the engines call, so that the cost beyond the parse has names."""
+    from storylens.compare import compare_story, embedding_texts
+    from storylens.engine.tasks import embedding_batches, stage_embedder
+    from storylens.group.dedupe import find_copies
+    from storylens.group.stories import group_stories
+    from storylens.pipeline import _attach_copies
+    from storylens.settings import Settings
+    from storylens.understand import analyze_doc
+    from storylens.understand.embed import VectorTable
+    from storylens.understand.nlp import get_nlp
+
+    arts, _ = load_articles()
+    settings = Settings(workers=1)
+    embedder = stage_embedder(settings)
+    cost: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], object]) -> object:
+        c = time.process_time()
+        out = fn()
+        cost[name] = time.process_time() - c
+        return out
+
+    docs = timed("spaCy parse", lambda: list(get_nlp().pipe([a.text for a in arts], batch_size=8)))
+    analyses = timed("findings from the parse (understand)", lambda: [analyze_doc(d, a) for d, a in zip(docs, arts)])
+    by_id = {a.article.id: a for a in analyses}
+
+    def group() -> list:
+        copies = find_copies(arts, threshold=settings.near_duplicate_threshold)
+        originals = [a for a in analyses if a.article.id not in copies]
+        return _attach_copies(list(group_stories(originals, threshold=settings.story_threshold)), copies, by_id)
+
+    stories = timed("dedupe + grouping", group)
+    texts = [t for s in stories for t in embedding_texts(s, [by_id[i] for i in s.article_ids])]
+    batches = embedding_batches(texts)
+    vectors: dict = {}
+    timed("sentence embeddings", lambda: [vectors.update(zip(b, embedder.embed(b))) for b in batches])
+    table = VectorTable(vectors, embedder)
+    timed("comparison (alignment, conflicts, framing, events...)", lambda: [
+        compare_story(s, [by_id[i] for i in s.article_ids], settings, table) for s in stories
+    ])
+    total = sum(cost.values())
+    print(f"{len(arts)} articles, {len(stories)} stories, {len(set(texts))} distinct texts embedded "
+          f"({len(texts)} uses), {table.missed} embedded during comparison")
+    for name, sec in cost.items():
+        print(f"  {name}: {sec:.1f} CPU s ({100 * sec / total:.0f} %)")
+    print(f"  total {total:.1f} CPU s; parse alone {cost['spaCy parse']:.1f}: ratio {cost['spaCy parse'] / total:.2f}")
+
+
 def _tree_rss_mb(root: int) -> float:
     """Resident memory of ``root`` and all its descendants (from /proc), in MiB."""
     parent: dict[int, int] = {}
@@ -259,7 +310,7 @@ def bench_memory(sizes: Sequence[int], store: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("ratio", "copies", "incremental", "engines", "memory"))
+    parser.add_argument("what", choices=("ratio", "copies", "incremental", "engines", "memory", "stages"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=60, help="engines: the first N BASIL articles")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
@@ -279,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         bench_incremental(args.repeat)
     elif args.what == "engines":
         bench_engines(args.limit, args.repeat)
+    elif args.what == "stages":
+        bench_stages()
     else:
         bench_memory(args.sizes, args.store)
 

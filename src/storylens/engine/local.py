@@ -1,8 +1,8 @@
 """The local engine: the per-article and per-story stages on a pool of worker processes.
 
 With ``workers`` 1, or too little work to pay for starting processes, everything runs in the
-calling process. Otherwise a pool of ``workers`` processes each loads spaCy and the embedder once
-and runs the tasks of :mod:`storylens.engine.tasks`; results come back in input order.
+calling process. Otherwise a pool of ``workers`` processes each loads spaCy and the embedder at
+most once and runs the tasks of :mod:`storylens.engine.tasks`; results come back in input order.
 
 The workers are forked: a spawned or forkserver worker re-imports the caller's main module,
 which breaks any script that calls :func:`storylens.analyze` without an ``if __name__ ==
@@ -134,12 +134,10 @@ class LocalEngine:
     def _executor(self) -> Executor:
         if self._pool is None:
             log.info("starting %d worker processes", self.workers)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(_START_METHOD),
-                initializer=tasks.warm_up,
-                initargs=(self.settings,),
-            )
+            # models load lazily, once per worker, on its first task that needs them: a pool that
+            # only compares never loads spaCy (the parses are rebuilt without it), and forked
+            # workers inherit a model the caller has loaded already
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context(_START_METHOD))
         return self._pool
 
     def close(self) -> None:

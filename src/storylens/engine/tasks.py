@@ -101,11 +101,22 @@ def embed_batch(texts: Sequence[str], settings: Settings) -> np.ndarray:
     return stage_embedder(settings).embed(list(texts))
 
 
+class _OnDemand:
+    """The stage embedder, loaded only if a comparison asks for a text it was not given."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.name = embedder_name(settings)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return stage_embedder(self.settings).embed(texts)
+
+
 def compare_job(job: CompareJob, settings: Settings) -> StoryReport:
     """The report of one story; texts missing from ``job.vectors`` are embedded here."""
     from storylens.compare import compare_story
 
-    table = VectorTable(job.vectors, stage_embedder(settings))
+    table = VectorTable(job.vectors, _OnDemand(settings))
     report = compare_story(job.story, job.analyses, settings, table)
     if table.missed:
         log.debug("story %s: %d texts embedded during comparison", job.story.id, table.missed)
