@@ -143,6 +143,19 @@ CASES = [
         "The work is slow", "direct", "said",
         dict(kind="person", name="Alma Rooke", role="mayor"),
     ),
+    # a quote running over paragraphs: each paragraph reopens it, the last one closes it
+    (
+        "Alma Rooke wrote on the council's website.\n\n“The harbor is our lifeline. It must stay open.\n\n"
+        "“Nobody in this town will accept less,” she wrote.",
+        "The harbor is our lifeline. It must stay open.", "direct", "wrote",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    # a curly opening mark closed by a straight one
+    (
+        "“We will not be rushed,\" Dana Whitfield said.",
+        "We will not be rushed", "direct", "said",
+        dict(kind="person", name="Dana Whitfield"),
+    ),
     # short fragments inside reported speech
     (
         "Dana Whitfield asked the council whether it was ready to “go it alone” on the project.",
@@ -213,6 +226,24 @@ def test_scare_quotes_are_skipped(nlp, text: str) -> None:
     quotes = find_quotes(nlp(text))
     _check_spans(text, quotes)
     assert quotes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("The report did not state that the ferry had been overloaded.", "the ferry had been overloaded"),
+        ("Alma Rooke never said the harbor would close in May.", "the harbor would close in May"),
+        ("Alma Rooke declined to say whether the harbor would close.", "whether the harbor would close"),
+        ("Alma Rooke said on NBC's “Today” show that the harbor would close.", "Today"),
+        ("On Harbour FM’s “Morning Tide,” Alma Rooke said the harbor would close.", "Morning Tide"),
+        ("Alma Rooke told the “Coast Watch” program that the harbor would close.", "Coast Watch"),
+    ],
+)
+def test_not_quotes(nlp, text: str, absent: str) -> None:
+    """Reports of what was not said, and names of shows in quotation marks."""
+    quotes = find_quotes(nlp(text))
+    _check_spans(text, quotes)
+    assert absent not in [q.text for q in quotes]
 
 
 def test_direct_quote_is_not_repeated_as_indirect(nlp) -> None:

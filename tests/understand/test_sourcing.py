@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storylens.model import SourceRef
-from storylens.understand.sourcing import find_sources, normalize_affiliation, parse_count
+from storylens.understand.sourcing import find_sources, normalize_affiliation, parse_count, quote_marks
 
 
 def _check_spans(text: str, refs: tuple[SourceRef, ...]) -> None:
@@ -311,3 +311,24 @@ def test_a_date_before_a_participle_is_no_speaker(nlp) -> None:
     text = "The mayor released a statement late Tuesday saying the port would reopen."
     refs = find_sources(nlp(text))
     assert all("Tuesday" not in r.text for r in refs)
+
+
+@pytest.mark.parametrize(
+    ("text", "contents", "runs_on"),
+    [
+        ("He said “yes” and “no”.", ["yes", "no"], [False, False]),
+        ('She said "yes" and "no".', ["yes", "no"], [False, False]),
+        ("“Mixed marks,\" he said.", ["Mixed marks,"], [False]),
+        ('"A straight quote with “curly” marks inside," he said.', ["A straight quote with “curly” marks inside,"], [False]),
+        ("“Never closed, she said.", [], []),  # no paragraph reopens it
+        ("“Runs on.\n\n“And ends here,” he said.", ["Runs on.", "And ends here,"], [True, False]),
+        ("“Opened twice “and closed once.”", ["and closed once."], [False]),
+        ("A stray ” mark.", [], []),
+    ],
+)
+def test_quote_marks(text: str, contents: list[str], runs_on: list[bool]) -> None:
+    found = quote_marks(text)
+    assert [q.content.of(text) for q in found] == contents
+    assert [q.runs_on for q in found] == runs_on
+    for q in found:
+        assert "\n" not in q.outer.of(text)

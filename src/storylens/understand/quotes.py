@@ -4,9 +4,13 @@ Input is a spaCy ``Doc`` parsed from ``Article.text``; every span indexes that t
 quote's ``text`` is exactly ``doc.text[span.start:span.end]``.
 
 Direct quotes are found in the characters, not the parse (the small model splits sentences
-inside quotes): typographic “…” and straight "..." pairs within one line. The quote's span is
-the content without the marks, without surrounding spaces and without a trailing comma (the
-comma belongs to the attribution that follows, ``“...,” she said``); closing ``.?!`` stay.
+inside quotes): quotation marks paired within one line by ``sourcing.quote_marks`` (typographic,
+straight, and a curly opening closed by a straight mark), plus every paragraph of a quote that
+runs on (left open at a paragraph's end and reopened by the next). The quote's span is the
+content without the marks, without surrounding spaces and without a trailing comma (the comma
+belongs to the attribution that follows, ``“...,” she said``); closing ``.?!`` stay. Names of
+shows, books and slogans in quotation marks are not quotes: a few title-case words covered by
+a name entity, after a possessive or before a noun such as "show" ("NBC's “Today” show").
 
 - ``direct``: the content reads as speech, i.e. its first letter is upper case and it ends in
   sentence punctuation or runs to at least four words. Multi-sentence quotes are one quote.
@@ -24,7 +28,8 @@ nearest speech cue in the same sentence and line, before or after the quote (a v
 of characterising such as "called" or "dismissed ... as" for fragments); for a direct quote
 without one, a cue just after it when the parser closed the sentence at the quote's "?" or "!"
 (``"...?" Obama said.``), else the speaker of the previous direct quote in the same paragraph,
-else the last attribution in the preceding sentence. Subject pronouns ("he said") are resolved
+else the last attribution in the preceding sentence. The paragraphs of a quote that runs on
+share the first speaker named at one of them. Subject pronouns ("he said") are resolved
 by ``sourcing`` to the most salient person named before them. Speakers come from ``sourcing``
 (the same phrase parser), so "Pentagon spokesperson Sabrina Singh" is the person
 "Sabrina Singh" with role "Pentagon spokesperson", and "a US official told Axios" is an
@@ -34,29 +39,31 @@ Indirect quotes: a speech verb's content clause ("X said (that) ...", "X told Y 
 "X asked Y whether ...", and the parenthetical "..., the Journal reported"). The span is the
 clause without a leading "that" ("whether"/"if" stay: they make it a question) and without
 closing punctuation; the speaker is the verb's subject. Clauses inside or overlapping a direct
-quote are not repeated as indirect quotes.
+quote are not repeated as indirect quotes, and nothing is quoted from a report of what was not
+said ("did not state that ...", "never said", "declined to say whether ...").
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import re
 from typing import TYPE_CHECKING, Sequence
 
 from storylens.model import Quote, SourceRef, Span
 from storylens.understand.sourcing import (
-    QUOTE_PAIRS,
     SPEECH_LEMMAS,
     SourceContext,
     find_sources,
+    quote_marks,
     source_of_cue,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-__all__ = ["find_quotes", "QUOTE_PAIRS"]
+__all__ = ["find_quotes"]
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,17 @@ _DIRECT_LEMMAS = SPEECH_LEMMAS | frozenset({"continue"})
 # How far after a quote that closes its sentence an attribution is still looked for: room for
 # a subject of a few words and the verb ("... baseball?" Rep. John Smith said).
 _AFTER_QUOTE_CHARS = 60
+# "declined to say whether ...": the clause after these was not said.
+_REFUSAL_LEMMAS = frozenset("decline refuse fail".split())
+# Names of works in quotation marks are not quotes: at most this many words in title case ...
+_TITLE_MAX_WORDS = 6
+_TITLE_SMALL_WORDS = frozenset("a an the of on in at to for and or with by from".split())
+_TITLE_ENTS = frozenset({"WORK_OF_ART", "ORG", "PRODUCT", "EVENT"})
+# ... followed by a noun for such a work, or after a possessive ("NBC's “Today”").
+_TITLE_NOUNS = frozenset(
+    """show program programme series segment column book film movie documentary podcast song album
+    slogan motto hashtag headline magazine newspaper blog website site""".split()
+)
 # A verb framing a quote from after it stands within this many tokens of the closing mark
 # ("said Rep. John Smith" puts it first; "Ms. O'Neill continued" third).
 _FRAME_TOKENS = 4
@@ -91,13 +109,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _marked_quotes(text: str) -> list[tuple[Span, Span, int, bool]]:
-    """(outer, inner, word count, reads as a sentence) for every quote-mark pair."""
+def _marked_quotes(text: str) -> list[tuple[Span, Span, int, bool, bool]]:
+    """(outer, inner, word count, reads as a sentence, runs on) for every quotation."""
     out = []
-    for m in QUOTE_PAIRS.finditer(text):
-        group = 1 if m.group(1) is not None else 2
-        raw_end = m.end(group)
-        start, end = _trim(text, m.start(group), raw_end)
+    for m in quote_marks(text):
+        raw_start, raw_end = m.content.start, m.content.end
+        start, end = _trim(text, raw_start, raw_end)
         if start >= end:
             continue
         content = text[start:end]
@@ -105,9 +122,9 @@ def _marked_quotes(text: str) -> list[tuple[Span, Span, int, bool]]:
         if words == 0:
             continue
         first_alpha = next((c for c in content if c.isalpha()), "")
-        ends_like_sentence = content[-1] in _TERMINAL or text[start:raw_end].rstrip().endswith(",")
+        ends_like_sentence = content[-1] in _TERMINAL or text[start:raw_end].rstrip().endswith(",") or m.runs_on
         sentence_like = first_alpha.isupper() and (ends_like_sentence or words >= _DIRECT_MIN_WORDS)
-        out.append((Span(m.start(), m.end()), Span(start, end), words, sentence_like))
+        out.append((m.outer, Span(start, end), words, sentence_like, m.runs_on))
     return out
 
 
@@ -123,6 +140,27 @@ class _Index:
     def token_at(self, offset: int) -> Token:
         i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         return self.doc[i]
+
+
+def _is_title(doc: Doc, index: _Index, outer: Span, inner: Span) -> bool:
+    """True for the name of a show, book or slogan in quotation marks ("on NBC's “Today” show",
+    "Fox News’ “Hannity”"): a few words in title case that a name entity covers, that follow a
+    possessive, or that a noun for such works follows."""
+    text = doc.text
+    content = text[inner.start : inner.end].rstrip(",")
+    words = content.split()
+    if not words or len(words) > _TITLE_MAX_WORDS or content[-1:] in _TERMINAL:
+        return False
+    if not all(w[:1].isupper() or w.casefold() in _TITLE_SMALL_WORDS or not w[:1].isalpha() for w in words):
+        return False
+    first, last = index.token_at(inner.start), index.token_at(inner.end - 1)
+    if first.ent_type_ in _TITLE_ENTS and first.ent_iob_ == "B" and last.ent_type_ == first.ent_type_:
+        return True
+    before = text[max(0, outer.start - 3) : outer.start].rstrip()
+    if before.endswith(("'s", "’s", "'", "’")):
+        return True
+    after = text[outer.end : outer.end + 30].split()
+    return bool(after) and after[0].casefold().strip(".,;:") in _TITLE_NOUNS
 
 
 def _line_bounds(text: str, offset: int) -> tuple[int, int]:
@@ -232,23 +270,33 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
     index = _Index(doc)
     text = doc.text
     marked = _marked_quotes(text)
-    regions = [outer for outer, _, _, _ in marked]
+    regions = [m[0] for m in marked]
     # An indirect clause may contain a quoted fragment ("whether Israel was ready to “go it
     # alone”") but is not repeated when it is a direct quote.
-    direct_regions = [outer for outer, _, _, sentence_like in marked if sentence_like]
+    direct_regions = [m[0] for m in marked if m[3]]
     quotes: list[Quote] = []
+    own: list[bool] = []  # the speaker was named at the quote itself, not carried over
+    chains: list[int] = []  # the paragraphs of one quote running on share a number
     previous: tuple[int, SourceRef] | None = None  # (line start, speaker) of the last direct quote
+    chain, ran_on = 0, False
 
-    for outer, inner, words, sentence_like in marked:
+    for outer, inner, words, sentence_like, runs_on in marked:
+        if _is_title(doc, index, outer, inner):
+            log.debug("skipping the title %r", inner.of(text))
+            continue
         open_sent = index.token_at(outer.start).sent
         close_sent = index.token_at(outer.end - 1).sent
         line_lo, line_hi = _line_bounds(text, outer.start)
+        if not (ran_on and not text[line_lo : outer.start].strip()):
+            chain += 1
+        ran_on = runs_on
         lo = max(open_sent.start_char, line_lo)
         hi = min(close_sent.end_char, line_hi)
         lemmas = _DIRECT_LEMMAS if sentence_like else _FRAGMENT_LEMMAS
         speaker = _framed_speaker(doc, index, outer, inner, line_lo, line_hi, ctx)
         if speaker is None:
             speaker = _speaker_for_region(doc, index, lo, hi, outer, regions, by_cue, ctx, lemmas)
+        named_here = speaker is not None
         if sentence_like:
             kind = "direct"
             if speaker is None and close_sent.end_char <= outer.end + 1 and outer.end < line_hi:
@@ -257,11 +305,13 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
                 after = index.token_at(min(outer.end + 1, len(text) - 1)).sent
                 near = min(after.end_char, line_hi, outer.end + _AFTER_QUOTE_CHARS)
                 speaker = _speaker_for_region(doc, index, outer.end, near, outer, regions, by_cue, ctx, lemmas)
+                named_here = speaker is not None
             if speaker is None and previous is not None and previous[0] == line_lo:
                 # the same paragraph goes on quoting whoever spoke last ("“...,” Obama
                 # continued. “You've been debating ...”"), even when a source cited in between
                 # ("..., according to TIME.") would be the last attribution
                 speaker = previous[1]
+                named_here = True
             if speaker is None:
                 speaker = _previous_sentence_source(doc, open_sent.start, by_cue, sources)
         else:
@@ -272,8 +322,20 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
         quotes.append(
             Quote(span=inner, text=inner.of(text), kind=kind, speaker=speaker, cue=speaker.cue if speaker else None)
         )
+        own.append(named_here)
+        chains.append(chain)
         if speaker is not None and sentence_like:
             previous = (line_lo, speaker)
+
+    # A quote running over paragraphs is attributed once, often in its last paragraph
+    # ("“... ¶ “... shell,” he wrote."): every paragraph takes the first speaker named at it.
+    first_named: dict[int, SourceRef] = {}
+    for q, c, here in zip(quotes, chains, own):
+        if here and q.speaker is not None:
+            first_named.setdefault(c, q.speaker)
+    for k, (q, c, here) in enumerate(zip(quotes, chains, own)):
+        if not here and c in first_named:
+            quotes[k] = dataclasses.replace(q, speaker=first_named[c], cue=first_named[c].cue)
 
     quotes.extend(_indirect_quotes(doc, direct_regions, by_cue, ctx))
     quotes.sort(key=lambda q: (q.span.start, q.span.end))
@@ -325,6 +387,17 @@ def _content_bounds(doc: Doc, text: str, verb: Token) -> tuple[int, int] | None:
     return None
 
 
+def _not_said(verb: Token) -> bool:
+    """True when the text reports that something was not said: "did not state that ...",
+    "never said", "declined to say whether", "refused to confirm"."""
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and (
+        head.lemma_.casefold() in _REFUSAL_LEMMAS or any(c.dep_ == "neg" for c in head.children)
+    )
+
+
 def _indirect_quotes(
     doc: Doc, regions: Sequence[Span], by_cue: dict[Span, SourceRef], ctx: SourceContext
 ) -> list[Quote]:
@@ -333,7 +406,7 @@ def _indirect_quotes(
     for verb in doc:
         if not verb.tag_.startswith("VB") or verb.lemma_.casefold() not in SPEECH_LEMMAS:
             continue
-        if _inside(verb.idx, regions):
+        if _inside(verb.idx, regions) or _not_said(verb):
             continue
         bounds = _content_bounds(doc, text, verb)
         if bounds is None:

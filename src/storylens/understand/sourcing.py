@@ -72,7 +72,8 @@ __all__ = [
     "normalize_affiliation",
     "parse_count",
     "SPEECH_LEMMAS",
-    "QUOTE_PAIRS",
+    "MarkedQuote",
+    "quote_marks",
 ]
 
 log = logging.getLogger(__name__)
@@ -195,9 +196,50 @@ _POSS = re.compile(r"(?:['’]s|['’])$")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 
 
-# Quote-mark pairs within one line (a quote that runs over a paragraph break is reopened by
-# each paragraph, and pairing across lines would swallow the text between two quotes).
-QUOTE_PAIRS = re.compile(r"“([^“”\n]*)”|\"([^\"\n]*)\"")
+@dataclass(frozen=True, slots=True)
+class MarkedQuote:
+    """Text between quotation marks within one line."""
+
+    outer: Span  # from the opening mark to the closing mark, or to the end of the line
+    content: Span  # between the marks
+    runs_on: bool = False  # left open at the end of its paragraph, which the next one reopens
+
+
+def quote_marks(text: str) -> list[MarkedQuote]:
+    """Every quotation in ``text``, paired line by line.
+
+    A quote that runs over paragraphs is reopened by each of them and closed only by the last,
+    so each paragraph is paired on its own (pairing across lines would swallow the text between
+    two quotes); an opening mark left open at the end of a paragraph that the next paragraph
+    reopens is a quote running on. A curly opening mark is closed by a curly or a straight
+    closing mark (“...," is a common typo), a straight one only by a straight one; an opening
+    mark while one is open starts over (the first was never closed).
+    """
+    out: list[MarkedQuote] = []
+    lines = text.split("\n")
+    pos = 0
+    for k, line in enumerate(lines):
+        opened: int | None = None
+        for i, ch in enumerate(line):
+            if ch not in "“”\"":
+                continue
+            if opened is None:
+                if ch != "”":
+                    opened = i
+            elif line[opened] == '"' and ch != '"':
+                continue  # curly marks nested in a straight quote
+            elif ch == "“":
+                opened = i
+            else:
+                out.append(MarkedQuote(Span(pos + opened, pos + i + 1), Span(pos + opened + 1, pos + i)))
+                opened = None
+        if opened is not None:
+            following = next((nxt.lstrip() for nxt in lines[k + 1 :] if nxt.strip()), "")
+            if following[:1] in {"“", '"'}:
+                end = pos + len(line)
+                out.append(MarkedQuote(Span(pos + opened, end), Span(pos + opened + 1, end), runs_on=True))
+        pos += len(line) + 1
+    return out
 
 # Pronoun resolution weighs the people named in the last few sentences: a mention counts
 # _SPEAKER_WEIGHT as a speaker or the subject of a main clause, _SUBJECT_WEIGHT as another
@@ -316,7 +358,7 @@ def _resolve_pronouns(
     the text is about, not a name mentioned in passing ("Perry stepped up his attacks on
     Obama ... he said").
     """
-    quoted = [m.span() for m in QUOTE_PAIRS.finditer(doc.text)]
+    quoted = [(q.outer.start, q.outer.end) for q in quote_marks(doc.text)]
     sent_of = {}
     for k, sent in enumerate(doc.sents):
         for tok in sent:
