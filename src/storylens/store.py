@@ -87,6 +87,8 @@ _TITLE_WEIGHT = 5.0
 _TEXT_WEIGHT = 1.0
 # Words of context in a search snippet: about one line of a terminal or a results page.
 _SNIPPET_TOKENS = 16
+# The columns RunRecord is read from, in its field order.
+_RUN_COLUMNS = "id, kind, status, inputs, started_at, finished_at, stage, done, total, result, error"
 # Shortest story-id prefix accepted in place of the id (ids are 16 hex digits).
 _MIN_PREFIX = 6
 
@@ -1296,20 +1298,12 @@ class Store:
 
     def get_run(self, run_id: int) -> RunRecord | None:
         """One run, or None."""
-        rows = self._read(
-            "SELECT id, kind, status, inputs, started_at, finished_at, stage, done, total, result, error"
-            " FROM runs WHERE id = ?",
-            (run_id,),
-        )
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
         return self._run(rows[0]) if rows else None
 
     def list_runs(self, limit: int = 20) -> list[RunRecord]:
         """The latest runs, newest first."""
-        rows = self._read(
-            "SELECT id, kind, status, inputs, started_at, finished_at, stage, done, total, result, error"
-            " FROM runs ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [self._run(r) for r in rows]
 
     @staticmethod

@@ -309,6 +309,22 @@ def test_bad_run_requests_are_refused_before_anything_runs(serve, library_copy, 
         assert c.get("/api/runs").json()["runs"] == []
 
 
+def test_uploaded_files_that_cannot_be_read_are_listed_by_their_name(serve, library_copy):
+    server = serve(library_copy)
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        token = c.get("/add").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        files = [("files", ("notes.txt", b"Too short.", "text/plain")),
+                 ("files", ("photo.txt", bytes(range(256)) * 8, "text/plain"))]
+        r = c.post("/add", files=files, data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 303
+        run = wait_for_run(c, int(r.headers["location"].rsplit("/", 1)[1]))
+        reasons = {s["source"]: s["reason"] for s in run["result"]["skipped"]}
+        assert set(reasons) == {"upload: notes.txt", "upload: photo.txt"}
+        assert "too short" in reasons["upload: notes.txt"]
+        page = c.get(r.headers["location"]).text
+        assert "upload: photo.txt" in page and "Skipped inputs (2)" in page
+
+
 def test_form_posts_need_the_token_and_this_origin(serve, library_copy):
     server = serve(library_copy)
     with httpx.Client(base_url=server.url, timeout=30) as c:
