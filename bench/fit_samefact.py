@@ -106,7 +106,8 @@ def fit_alignment() -> None:
     x = np.vstack([d[1].features for d in tune])
     y = np.concatenate([d[2] for d in tune])
     print(f"# {len(y)} candidate pairs on the tuning half, {int(y.sum())} gold same")
-    w, b = fit_logistic(x, y)
+    # stronger regularisation than stage 1: 8 stories, a few hundred positive pairs
+    w, b = fit_logistic(x, y, l2=3.0)
     _print_weights(ALIGN_FEATURES, w, b, "STORY")
     for name, part in (("tune", tune), ("check", [d for d in data if not d[0].tune])):
         xs = np.vstack([d[1].features for d in part])

@@ -66,8 +66,8 @@ def test_rare_words_weigh_more_than_common_ones():
 
 
 def test_longest_run_of_identical_words():
-    assert _longest_run("a b c d e".split(), "x b c d y".split()) == 3
-    assert _longest_run([], ["a"]) == 0
+    assert _longest_run("a b c d e".split(), "x b c d y".split()) == ("b", "c", "d")
+    assert _longest_run([], ["a"]) == ()
 
 
 def _claim(aid: str, k: int, text: str) -> Claim:

@@ -64,6 +64,9 @@ def test_claims_skip_headings_and_fragments_and_keep_spans(nlp):
         ("The ferry struck the ledge and drifted for an hour before the tug arrived.", None),
         # the second half is too short to be a claim
         ("The council approved the new pier budget, and nobody objected.", None),
+        # a quotation interrupted by its speaker is one statement, never cut inside the quote
+        ("\u201cWe trust the harbour board,\u201d the mayor said, \u201cbut the board wants us to pay for the new pier ourselves.\u201d", None),
+        ('"We trust the harbour board," the mayor said, "but the board wants us to pay for the new pier ourselves."', None),
     ],
 )
 def test_clause_split(nlp, sentence, parts):

@@ -156,6 +156,13 @@ def find_claims(
 _CLAUSE_CC = frozenset({"but", "and", "while", "whereas", "yet"})
 
 
+def _inside_quote(before: str) -> bool:
+    """Whether a quotation opened in ``before`` is still open at its end."""
+    if before.count("“") > before.count("”"):
+        return True
+    return before.count('"') % 2 == 1
+
+
 def clause_spans(doc: "Doc", sent: Span, text: str | None = None) -> tuple[Span, ...]:
     """A sentence split into its coordinated independent clauses.
 
@@ -183,6 +190,10 @@ def clause_spans(doc: "Doc", sent: Span, text: str | None = None) -> tuple[Span,
             left_end -= 1
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if nxt is None or nxt.idx >= sent.end:
+            continue
+        # a cut inside a quotation would leave a fragment of someone's words as a claim
+        # ('"I trust in God," Mr. Obama said, "' and 'but God wants ...')
+        if _inside_quote(text[sent.start : tok.idx]):
             continue
         cuts.append((left_end, nxt.idx))
     if not cuts:
