@@ -21,7 +21,14 @@ import numpy as np
 
 from storylens.model import Article, ArticleAnalysis, Skipped, Story, StoryReport
 from storylens.settings import Settings
-from storylens.understand.embed import BATCH_SIZE, Embedder, EmbedderUnavailable, VectorTable, get_embedder
+from storylens.understand.embed import (
+    BATCH_SIZE,
+    Embedder,
+    EmbedderUnavailable,
+    TokenStates,
+    VectorTable,
+    get_embedder,
+)
 
 __all__ = [
     "CompareJob",
@@ -110,6 +117,13 @@ class _OnDemand:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return stage_embedder(self.settings).embed(texts)
+
+    def embed_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        embedder = stage_embedder(self.settings)
+        embed_tokens = getattr(embedder, "embed_tokens", None)
+        if embed_tokens is None:
+            raise EmbedderUnavailable(f"embedder {embedder.name!r} gives no token states")
+        return embed_tokens(texts)
 
 
 def compare_job(job: CompareJob, settings: Settings) -> StoryReport:
