@@ -43,10 +43,8 @@ class _Stages:
         self.settings = settings
         tasks.warm_up(settings)
 
-    def understand(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis | Skipped]:
-        """Analyses in input order; ``articles`` may be a stream, read as the actors take it."""
-        for results in self._map(lambda a, b: a.understand.remote(b), _batched(articles, ARTICLES_PER_TASK)):
-            yield from results
+    def understand(self, articles: Sequence[Article]) -> list[ArticleAnalysis | Skipped]:
+        return tasks.understand_batch(articles, self.settings)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return tasks.embed_batch(texts, self.settings)
@@ -89,9 +87,9 @@ class RayEngine:
 
     # --- the stages ---------------------------------------------------------------------------
 
-    def understand(self, articles: Sequence[Article]) -> Iterator[ArticleAnalysis | Skipped]:
-        batches = [list(articles[k : k + ARTICLES_PER_TASK]) for k in range(0, len(articles), ARTICLES_PER_TASK)]
-        for results in self._map(lambda a, b: a.understand.remote(b), batches):
+    def understand(self, articles: Iterable[Article]) -> Iterator[ArticleAnalysis | Skipped]:
+        """Analyses in input order; ``articles`` may be a stream, read as the actors take it."""
+        for results in self._map(lambda a, b: a.understand.remote(b), _batched(articles, ARTICLES_PER_TASK)):
             yield from results
 
     def embed(self, batches: Sequence[Sequence[str]]) -> Iterator[np.ndarray]:
