@@ -71,7 +71,8 @@ def fit_mrpc() -> None:
 def alignment_pairs(stories, analyses_by_id):  # type: ignore[no-untyped-def]
     """Per gold story: (story, candidates, labels, claims) from the pipeline's own claims."""
     from bench.alignment import _locator
-    from storylens.compare import link_story
+    from storylens.compare import article_docs, claim_roles, link_story
+    from storylens.settings import Settings
     from storylens.compare.samefact import candidates
     from storylens.understand.embed import get_embedder
 
@@ -82,7 +83,9 @@ def alignment_pairs(stories, analyses_by_id):  # type: ignore[no-untyped-def]
         claims = [c for a in linked for c in a.claims]
         texts = [c.text for c in claims]
         vectors, tokens = embedder.embed_tokens(texts)  # type: ignore[attr-defined]
-        cand = candidates(claims, texts, vectors, tokens)
+        articles = {a.article.id: a.article for a in linked}
+        roles = claim_roles(claims, articles, article_docs(linked, Settings()), linked)
+        cand = candidates(claims, texts, vectors, tokens, roles)
         locate = _locator([g])
         sids = [locate(c.article_id, c.span) for c in claims]
         labels = np.array(

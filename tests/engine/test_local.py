@@ -130,3 +130,16 @@ def test_a_stream_is_read_as_the_workers_take_it():
     rest = list(results)
     engine.close()
     assert [r.article.origin for r in [first, *rest]] == [f"{k}.txt" for k in range(48)]
+
+
+def test_a_compare_job_gets_token_states_for_the_same_fact_decision():
+    # the same-fact model is fitted on token-level features: a comparison run by an engine must
+    # get token states from its embedder, not fall back to sentence vectors without a word
+    from storylens.engine.tasks import _OnDemand
+    from storylens.settings import Settings
+    from storylens.understand.embed import VectorTable
+
+    table = VectorTable({}, _OnDemand(Settings()))
+    vectors, states = table.embed_tokens(["The ferry ran aground off the bay.", "All passengers were safe."])
+    assert vectors.shape[0] == 2 and len(states) == 2
+    assert states[0].vectors.shape[0] == len(states[0].ids) > 3

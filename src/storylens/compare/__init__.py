@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from storylens.compare.align import build_facts, group_facts, related_claims
+from storylens.compare.align import build_facts, claim_ref, group_facts, related_claims
 from storylens.compare.conflicts import find_conflicts
 from storylens.compare.events import build_events
-from storylens.compare.framing import framing_notes
+from storylens.compare.framing import framing_notes, role_fillers
 from storylens.compare.omissions import find_omissions
-from storylens.compare.samefact import candidates
+from storylens.compare.samefact import Roles, candidates
 from storylens.compare.sourcing import sourcing_profiles
 from storylens.compare.timeline import build_timeline
-from storylens.model import ArticleAnalysis, Entity, SourceRef, Story, StoryReport
+from storylens.model import Article, ArticleAnalysis, Claim, Entity, SourceRef, Story, StoryReport
 from storylens.settings import Settings
 from storylens.understand.embed import Embedder, EmbedderUnavailable, TokenStates
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
@@ -106,6 +106,26 @@ def _embed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, list[Token
     return embedder.embed(texts), None
 
 
+def claim_roles(
+    claims: Sequence[Claim], articles: Mapping[str, Article], docs: Mapping[str, "Doc"], linked: Sequence[ArticleAnalysis]
+) -> list[Roles]:
+    """Who does what in each claim (the subject's entities, the main verb), for the same-fact
+    decision: "Netanyahu nixed the trip" and "Gallant postponed the trip" read alike."""
+    mentions = {a.article.id: a.mentions for a in linked}
+    out = []
+    for c in claims:
+        doc = docs.get(c.article_id)
+        fillers = (
+            role_fillers(doc, claim_ref(c, articles[c.article_id]), articles[c.article_id], mentions.get(c.article_id, ()))
+            if doc is not None
+            else {}
+        )
+        actor = fillers.get("actor")
+        action = fillers.get("action")
+        out.append(Roles(actor.entities if actor else frozenset(), action.lemma if action else None))
+    return out
+
+
 def compare_story(
     story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
 ) -> StoryReport:
@@ -119,10 +139,12 @@ def compare_story(
     quotes = {a.article.id: a.quotes for a in linked}
     related: dict[int, dict[int, float]] = {}
     prob: dict[tuple[int, int], float] = {}
+    docs: dict[str, Doc] | None = None
     if len(articles) > 1:
         texts = [c.text for c in claims]
         vectors, tokens = _embed(embedder, texts)
-        cand = candidates(claims, texts, vectors, tokens)
+        docs = article_docs(linked, settings)
+        cand = candidates(claims, texts, vectors, tokens, claim_roles(claims, articles, docs, linked))
         sim = cand.cosine
         art_of = [c.article_id for c in claims]
         groups, prob = group_facts(
@@ -146,7 +168,8 @@ def compare_story(
     mentions = {a.article.id: a.mentions for a in linked}
     claims_by_id = {c.id: c for c in claims}
     # roles and descriptors are read from the articles' parses, needed only when outlets can differ
-    docs = article_docs(linked, settings) if len(outlets) > 1 else None
+    if len(outlets) < 2:
+        docs = None
     return StoryReport(
         story=story,
         articles=tuple(articles.values()),

@@ -40,6 +40,7 @@ __all__ = [
     "STORY_FEATURES",
     "ALIGN_FEATURES",
     "Side",
+    "Roles",
     "Corpus",
     "pair_features",
     "pair_logit",
@@ -79,6 +80,14 @@ def _norm(word: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
         return w[:-1]
     return w
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Who does what in a claim, read from its article's parse (``framing.role_fillers``)."""
+
+    actor: frozenset[str] = frozenset()  # entity ids named in the subject of the main verb
+    action: str | None = None  # the main verb's lemma
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +232,9 @@ STORY_FEATURES = (
     "negation_differs",  # one side negated, the other not
     "same_day",  # both resolve a day, and it is the same
     "ledes",  # both among the first two claims of their articles (ledes restate the main fact)
+    "actor_same",  # the main verbs' subjects name a common entity
+    "actor_differs",  # both subjects name entities, none in common ("X nixed it" / "Y postponed it")
+    "action_same",  # the same main verb (lemma)
 )
 # stage 2 also re-weighs the stage-1 features themselves: MRPC calls a pair with an added clause
 # "not equivalent", while two outlets state one fact with more or less detail
@@ -267,6 +279,7 @@ def story_features(
     margins: tuple[float, float],
     entity_idf: Mapping[str, float],
     ranks: tuple[int, int] = (99, 99),
+    roles: tuple[Roles, Roles] = (Roles(), Roles()),
 ) -> np.ndarray:
     """The stage-2 features of two claims of one story, in :data:`STORY_FEATURES` order."""
     ea, eb = set(a.entities), set(b.entities)
@@ -288,6 +301,9 @@ def story_features(
             float(a.negated != b.negated),
             float(bool(da & db)),
             float(max(ranks) < 2),
+            float(bool(roles[0].actor & roles[1].actor)),
+            float(bool(roles[0].actor) and bool(roles[1].actor) and not (roles[0].actor & roles[1].actor)),
+            float(roles[0].action is not None and roles[0].action == roles[1].action),
         ],
         dtype=np.float64,
     )
@@ -296,29 +312,32 @@ def story_features(
 # Stage 2, fitted by `python -m bench.fit_samefact alignment` on the claim pairs of the tuning
 # half of cross-outlet-alignment (positives: gold "same" pairs, full or partial; L2 3.0).
 STORY_WEIGHTS = np.array([
-    0.2189,  # pair_logit
-    0.8639,  # margin_min
-    1.8296,  # margin_max
-    0.4783,  # entities
-    -1.0525,  # same_source
-    -0.9656,  # other_source
-    1.1519,  # verbatim
-    -0.2862,  # negation_differs
-    0.4008,  # same_day
-    2.0025,  # ledes
-    0.1630,  # cosine
-    -7.6175,  # cover_min
-    0.4369,  # cover_max
-    12.6046,  # wcover_min
-    11.1162,  # wcover_max
-    -0.9374,  # shared_rare
-    3.2951,  # contained_rare
-    -4.4032,  # bigrams
-    0.4976,  # numbers_shared
-    -0.7967,  # numbers_differ
-    -0.5356,  # length_ratio
+    0.2190,  # pair_logit
+    0.9027,  # margin_min
+    1.7955,  # margin_max
+    0.3739,  # entities
+    -1.0551,  # same_source
+    -0.9696,  # other_source
+    1.2712,  # verbatim
+    -0.2838,  # negation_differs
+    0.4264,  # same_day
+    2.0221,  # ledes
+    0.3306,  # actor_same
+    -0.4357,  # actor_differs
+    0.2271,  # action_same
+    -0.2466,  # cosine
+    -7.1223,  # cover_min
+    0.4123,  # cover_max
+    12.5465,  # wcover_min
+    11.0372,  # wcover_max
+    -0.9318,  # shared_rare
+    3.2989,  # contained_rare
+    -4.4817,  # bigrams
+    0.5395,  # numbers_shared
+    -0.7681,  # numbers_differ
+    -0.5393,  # length_ratio
 ])
-STORY_INTERCEPT = -8.5308
+STORY_INTERCEPT = -8.4592
     # tune pairwise at 0.3: 159 pairs, precision 0.711, recall of gold same among candidates 0.489
 
 
@@ -351,6 +370,7 @@ def candidates(
     texts: Sequence[str],
     vectors: np.ndarray,
     tokens: Sequence[TokenStates] | None,
+    roles: Sequence[Roles] | None = None,
 ) -> Candidates:
     """Stage-1 and stage-2 features of every cross-article pair above :data:`CANDIDATE_COSINE`."""
     n = len(claims)
@@ -400,7 +420,7 @@ def candidates(
     rows = [
         story_features(
             claims[i], claims[j], sides[i], sides[j], float(l1), (margin(i, j, float(p)), margin(j, i, float(p))),
-            entity_idf, (rank[i], rank[j]),
+            entity_idf, (rank[i], rank[j]), (roles[i], roles[j]) if roles else (Roles(), Roles()),
         )
         for (i, j), l1, p in zip(pairs, logit1, prob1)
     ]
