@@ -4,9 +4,12 @@
 resolves every host itself and refuses private, loopback, link-local, multicast, reserved and
 unspecified addresses (unless ``settings.allow_private``), then connects to exactly the address
 it checked, so a DNS answer that changes between the check and the connection (DNS rebinding)
-cannot redirect it. Redirects are followed by hand, each hop checked again. Bodies are streamed
-and cut off above ``settings.fetch_max_bytes`` or when ``settings.fetch_timeout`` has passed
-for the whole fetch, so a server that trickles bytes forever cannot hold up a batch.
+cannot redirect it. Addresses that embed an IPv4 address (6to4, Teredo, NAT64, IPv4-mapped)
+are judged by the address they embed. Redirects are followed by hand, each hop checked again.
+Bodies are streamed and content-decoded here, one bounded piece at a time, each layer of
+``Content-Encoding`` cut off above ``settings.fetch_max_bytes``; ``settings.fetch_timeout``
+bounds the whole fetch, headers included (the connection is shut when it passes), so a server
+that trickles bytes forever cannot hold up a batch.
 
 Not covered: proxies from the environment are ignored (a proxy would do its own resolving, and
 the address check would mean nothing), and an attacker who controls a public address can still
@@ -20,7 +23,9 @@ import dataclasses
 import ipaddress
 import logging
 import socket
+import threading
 import time
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Literal, Mapping
 from urllib.parse import urljoin
@@ -159,10 +164,36 @@ def looks_like_feed(head: bytes) -> bool:
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the IPv4 is the last 32 bits
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: for one operator's own networks
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address leads to (a translator or tunnel delivers there)."""
+    found: list[tuple[str, ipaddress.IPv4Address]] = []
+    if address.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", address.ipv4_mapped))
+    if address.sixtofour is not None:
+        found.append(("6to4", address.sixtofour))
+    if address.teredo is not None:
+        server, client = address.teredo
+        found += [("Teredo server", server), ("Teredo client", client)]
+    if address in _NAT64:
+        found.append(("NAT64", ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+    return found
+
+
 def _address_problem(address: IPAddress) -> str | None:
     """What kind of non-public address ``address`` is, or None for a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return _address_problem(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return "a local-use NAT64 address"
+        for how, inner in _embedded_ipv4(address):
+            problem = _address_problem(inner)
+            if problem is not None:
+                return f"{problem} ({how} of {inner})" if how != "IPv4-mapped" else problem
+        if address in _NAT64:
+            return None  # a translator's address for a public IPv4 host (what DNS64 answers)
     # Order matters: 127.0.0.1 is also "private" and 0.0.0.0 also "reserved"; the most
     # specific name is the one that tells the user what happened.
     for attr, name in (
@@ -174,9 +205,9 @@ def _address_problem(address: IPAddress) -> str | None:
         ("is_reserved", "a reserved"),
     ):
         if getattr(address, attr):
-            return name
+            return f"{name} address"
     if not address.is_global:  # e.g. carrier-grade NAT 100.64.0.0/10
-        return "a non-public"
+        return "a non-public address"
     return None
 
 
@@ -223,7 +254,7 @@ def _checked_addresses(url: str, settings: Settings) -> tuple[httpx.URL, list[IP
             if problem is not None:
                 shown = parsed.host if str(address) == parsed.host.strip("[]") else f"{parsed.host} ({address})"
                 raise FetchRefused(
-                    f"{url}: refused: {shown} is {problem} address (set allow_private to fetch it)"
+                    f"{url}: refused: {shown} is {problem} (set allow_private to fetch it)"
                 )
     return parsed, addresses
 
@@ -234,10 +265,12 @@ def _checked_addresses(url: str, settings: Settings) -> tuple[httpx.URL, list[IP
 def new_client(settings: Settings) -> httpx.Client:
     """An httpx client set up as :func:`fetch` expects: no environment proxies, no auto-redirects."""
     return httpx.Client(
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ", ".join(_DECODERS)},
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(settings.fetch_timeout),
+        # a new connection per request: the deadline watches the socket each request opens
+        limits=httpx.Limits(max_keepalive_connections=0),
     )
 
 
@@ -288,8 +321,70 @@ def fetch(
 
 
 def _fetch(url: str, settings: Settings, accept: Accept, client: httpx.Client) -> Fetched:
-    limit = settings.fetch_timeout
-    deadline = time.monotonic() + limit
+    with _Deadline(time.monotonic() + settings.fetch_timeout) as deadline:
+        try:
+            return _follow(url, settings, accept, client, deadline)
+        except FetchError:
+            raise
+        except (httpx.HTTPError, OSError) as exc:
+            if deadline.expired:
+                raise FetchFailed(f"{url}: timed out after {_secs(settings.fetch_timeout)} s (setting fetch_timeout)") from exc
+            raise FetchFailed(f"{url}: transfer failed: {_describe(exc)}") from exc
+
+
+class _Deadline:
+    """The end of a fetch's time: when it passes, the socket of the request in flight is shut.
+
+    httpx's timeouts bound each read, so a server sending one header byte a second would hold a
+    request forever; shutting the socket ends whatever read is waiting. The socket is learned
+    from httpcore's ``trace`` extension when each connection opens.
+    """
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, at - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def trace(self, event: str, info: Mapping[str, object]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None  # type: ignore[attr-defined]
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    late = self.expired
+                if late:
+                    _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed: nothing left to stop
+        pass
+
+
+def _follow(url: str, settings: Settings, accept: Accept, client: httpx.Client, deadline: _Deadline) -> Fetched:
     current = url
     visited = {url}
     for _hop in range(settings.fetch_max_redirects + 1):
@@ -323,7 +418,7 @@ def _open(
     settings: Settings,
     accept: Accept,
     client: httpx.Client,
-    deadline: float,
+    deadline: _Deadline,
 ) -> httpx.Response:
     """Send the request to the first of the checked ``addresses`` that accepts a connection."""
     host = parsed.raw_host.decode("ascii")  # IDNA-encoded, as DNS, Host and SNI want it
@@ -333,7 +428,7 @@ def _open(
         host_header = f"{host_header}:{parsed.port}"
     last: Exception | None = None
     for address in addresses:
-        remaining = deadline - time.monotonic()
+        remaining = deadline.remaining()
         if remaining <= 0:
             break
         # The request goes to the checked address; the Host header and TLS server name (used
@@ -345,7 +440,7 @@ def _open(
             target,
             headers={"Host": host_header, "Accept": _ACCEPT_HEADER[accept], "User-Agent": USER_AGENT},
             timeout=httpx.Timeout(min(settings.fetch_timeout, remaining)),
-            extensions=extensions,
+            extensions={**extensions, "trace": deadline.trace},
         )
         try:
             return client.send(request, stream=True, follow_redirects=False)
@@ -355,6 +450,11 @@ def _open(
         except httpx.TimeoutException as exc:
             raise FetchFailed(f"{url}: timed out after {_secs(settings.fetch_timeout)} s (setting fetch_timeout)") from exc
         except httpx.HTTPError as exc:
+            if deadline.expired:
+                raise FetchFailed(
+                    f"{url}: timed out after {_secs(settings.fetch_timeout)} s while receiving the headers "
+                    "(setting fetch_timeout)"
+                ) from exc
             raise FetchFailed(f"{url}: request failed: {_describe(exc)}") from exc
     if isinstance(last, httpx.ConnectTimeout) or last is None:
         raise FetchFailed(f"{url}: timed out after {_secs(settings.fetch_timeout)} s (setting fetch_timeout)")
@@ -362,7 +462,7 @@ def _open(
 
 
 def _read(
-    url: str, final_url: str, response: httpx.Response, settings: Settings, accept: Accept, deadline: float
+    url: str, final_url: str, response: httpx.Response, settings: Settings, accept: Accept, deadline: _Deadline
 ) -> Fetched:
     status = response.status_code
     if status >= 400 or status < 200:
@@ -376,29 +476,32 @@ def _read(
             f"{url}: response too large: {int(declared)} bytes announced, "
             f"limit is {settings.fetch_max_bytes} (setting fetch_max_bytes)"
         )
+    layers = _content_codings(url, response.headers.get_list("content-encoding", split_commas=True))
     chunks: list[bytes] = []
-    size = 0
     try:
-        # Decoded bytes are counted, so a small gzip body that inflates enormously is cut too.
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > settings.fetch_max_bytes:
-                raise ResponseTooLarge(
-                    f"{url}: response too large: more than {settings.fetch_max_bytes} bytes "
-                    f"(setting fetch_max_bytes)"
-                )
-            # A read returns within the read timeout, but a server sending a byte just before
-            # each timeout could go on forever; this bounds the whole transfer (overshoot at
-            # most one read timeout).
-            if time.monotonic() > deadline:
+        for chunk in _decoded(url, response.iter_raw(), layers, settings.fetch_max_bytes):
+            # A read returns within the read timeout, and the deadline shuts the socket; this
+            # check stops a body that arrives just in time chunk after chunk.
+            if deadline.remaining() < 0:
                 raise FetchFailed(
                     f"{url}: timed out after {_secs(settings.fetch_timeout)} s while receiving "
                     f"the body (setting fetch_timeout)"
                 )
             chunks.append(chunk)
+        if deadline.expired:
+            # the shut socket can look like the end of a body that is ended by closing
+            raise FetchFailed(
+                f"{url}: timed out after {_secs(settings.fetch_timeout)} s while receiving "
+                f"the body (setting fetch_timeout)"
+            )
     except httpx.TimeoutException as exc:
         raise FetchFailed(f"{url}: timed out after {_secs(settings.fetch_timeout)} s (setting fetch_timeout)") from exc
     except httpx.HTTPError as exc:
+        if deadline.expired:
+            raise FetchFailed(
+                f"{url}: timed out after {_secs(settings.fetch_timeout)} s while receiving the body "
+                "(setting fetch_timeout)"
+            ) from exc
         raise FetchFailed(f"{url}: transfer failed: {_describe(exc)}") from exc
     return Fetched(
         url=url,
@@ -409,6 +512,99 @@ def _read(
         headers=dict(response.headers.items()),
         body=b"".join(chunks),
     )
+
+
+# --- content decoding ---------------------------------------------------------------------------
+
+# zlib window bits: 16 + 15 reads a gzip member, 15 a zlib stream, -15 raw deflate (some servers
+# send raw deflate under "deflate"; it is tried when the zlib header is wrong).
+_DECODERS = {"gzip": 31, "deflate": 15}
+_ALIASES = {"x-gzip": "gzip"}
+# Output of one decompress call: memory per layer stays near this however dense the input.
+_PIECE = 1 << 16
+# More layers than this is not a server being careful, it is a server being hostile.
+_MAX_LAYERS = 3
+
+
+def _content_codings(url: str, values: list[str]) -> list[str]:
+    """The codings to undo, in the order to undo them (the last applied first)."""
+    codings = [_ALIASES.get(v.strip().lower(), v.strip().lower()) for v in values]
+    codings = [c for c in codings if c and c != "identity"]
+    unknown = [c for c in codings if c not in _DECODERS]
+    if unknown:
+        raise FetchFailed(f"{url}: unsupported Content-Encoding {', '.join(unknown)}")
+    if len(codings) > _MAX_LAYERS:
+        raise FetchFailed(f"{url}: refused: {len(codings)} layers of Content-Encoding, at most {_MAX_LAYERS} are read")
+    return codings[::-1]
+
+
+class _Layer:
+    """One content coding being undone, in bounded pieces, with a bound on what it may produce."""
+
+    def __init__(self, url: str, coding: str, limit: int) -> None:
+        self.url, self.coding, self.limit = url, coding, limit
+        self.out = 0
+        self.first = True
+        self.inflater = zlib.decompressobj(_DECODERS[coding])
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                piece = self.inflater.decompress(data, _PIECE)
+            except zlib.error as exc:
+                if not (self.first and self.coding == "deflate"):
+                    raise FetchFailed(f"{self.url}: damaged {self.coding} data: {exc}") from exc
+                self.inflater = zlib.decompressobj(-15)  # raw deflate without the zlib header
+                piece = self.inflater.decompress(data, _PIECE)
+            self.first = False
+            data = self.inflater.unconsumed_tail
+            yield from self._counted(piece)
+            if self.inflater.eof:
+                return  # bytes after the end of the stream are not part of the body
+
+    def finish(self) -> Iterator[bytes]:
+        yield from self._counted(self.inflater.flush(_PIECE))
+
+    def _counted(self, piece: bytes) -> Iterator[bytes]:
+        if not piece:
+            return
+        self.out += len(piece)
+        if self.out > self.limit:
+            raise ResponseTooLarge(
+                f"{self.url}: response too large: more than {self.limit} bytes once {self.coding}-decoded "
+                "(setting fetch_max_bytes)"
+            )
+        yield piece
+
+
+def _decoded(url: str, raw: Iterator[bytes], codings: list[str], limit: int) -> Iterator[bytes]:
+    """The body with every content coding undone; each layer's output is bounded by ``limit``,
+    and so is the raw body, so no layer can multiply the next one's work unseen."""
+    layers = [_Layer(url, coding, limit) for coding in codings]
+
+    def through(data: bytes, k: int) -> Iterator[bytes]:
+        if k == len(layers):
+            yield data
+            return
+        for piece in layers[k].feed(data):
+            yield from through(piece, k + 1)
+
+    def flushed(k: int) -> Iterator[bytes]:
+        if k == len(layers):
+            return
+        for piece in layers[k].finish():
+            yield from through(piece, k + 1)
+        yield from flushed(k + 1)
+
+    size = 0
+    for chunk in raw:
+        size += len(chunk)
+        if size > limit:
+            raise ResponseTooLarge(
+                f"{url}: response too large: more than {limit} bytes (setting fetch_max_bytes)"
+            )
+        yield from through(chunk, 0)
+    yield from flushed(0)
 
 
 def _secs(value: float) -> str:
