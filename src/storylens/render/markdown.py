@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import Iterable, Mapping
+from urllib.parse import quote, urlsplit
 
 from storylens._version import __version__
 from storylens.model import ClaimRef, Report, SourceRef, Span, StoryReport
@@ -22,18 +23,41 @@ from storylens.render import (
     single_outlet_facts,
 )
 
-__all__ = ["render_markdown", "md_cell", "md_inline"]
+__all__ = ["render_markdown", "md_cell", "md_inline", "md_link"]
 
 log = logging.getLogger(__name__)
 
 _WS = re.compile(r"\s+")
-# Characters that start inline Markdown/HTML constructs; escaped so article text renders verbatim.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# Characters that start inline Markdown/HTML constructs (& starts an entity, ~ a strikethrough);
+# escaped so article text renders verbatim.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~])")
+# Control characters left after whitespace is folded: invisible in a page, and some renderers
+# and terminals act on them.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def md_inline(text: str) -> str:
     """Text safe to place inline in Markdown: one line, Markdown specials backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", _WS.sub(" ", text).strip())
+    return _MD_SPECIAL.sub(r"\\\1", _CONTROL.sub("\ufffd", _WS.sub(" ", text).strip()))
+
+
+# What may stay as it is in a link destination: the URL's own delimiters and unreserved
+# characters. Everything else (spaces, newlines, <, >, |, \, quotes, non-ASCII) is
+# percent-encoded, so a URL cannot end its link, its table row or its line.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def md_link(label: str, url: str | None) -> str:
+    """``label`` (already escaped) linked to ``url`` when it is an http(s) URL, else the label alone."""
+    if not url:
+        return label
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return label
+    if scheme not in ("http", "https"):
+        return label  # javascript:, data: and friends are never made clickable
+    return f"[{label}](<{quote(url, safe=_URL_SAFE)}>)"
 
 
 def md_cell(text: str | None) -> str:
@@ -68,9 +92,7 @@ def _articles(sr: StoryReport) -> list[str]:
     by_id = articles_by_id(sr)
     rows = []
     for a in sr.articles:
-        title = md_cell(a.title or "(untitled)")
-        if a.url:
-            title = f"[{title}](<{a.url.replace('>', '%3E')}>)"
+        title = md_link(md_cell(a.title or "(untitled)"), a.url)
         original = sr.story.copies.get(a.id)
         if original:
             copied = by_id[original].outlet.name if original in by_id else original
@@ -351,6 +373,6 @@ def render_markdown(report: Report) -> str:
         lines.append("")
     if report.duplicates:
         lines += ["## Duplicates dropped", ""]
-        lines += _table(["Dropped", "Kept"], ([f"`{d}`", f"`{k}`"] for d, k in report.duplicates.items()))
+        lines += _table(["Dropped", "Kept"], ([md_cell(d), f"`{md_cell(k)}`"] for d, k in report.duplicates.items()))
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
