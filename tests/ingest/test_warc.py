@@ -355,3 +355,33 @@ def test_memory_stays_flat_while_streaming(tmp_path: Path, monkeypatch: pytest.M
     # measured: about 6.5 pages' worth (read buffers, decompression, the body) for 10 and for
     # 100 pages alike; 100 pages held at once would be 100 pages' worth
     assert peaks[1] < 1.5 * peaks[0] and peaks[1] < 20 * len(big)
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["warc", "warc.gz"])
+@pytest.mark.parametrize("bogus", [b"999999999", b"2000"])
+def test_a_bogus_content_length_loses_only_its_own_record(tmp_path: Path, gz: bool, bogus: bytes) -> None:
+    """Issue 11 item 15: a length running past the next records must not swallow them."""
+    recs = [Rec(f"https://news.test/{n}", "2024-03-01T10:00:00Z", page(t)) for n, t in enumerate(["One", "Two", "Three", "Four"])]
+    plain = tmp_path / "plain.warc"
+    offsets = write_warc(plain, recs, gz=False)
+    data = plain.read_bytes()
+    # record 2 ("Two") announces far more bytes than it has: a damaged or hostile header
+    start, end = offsets[1], offsets[2]
+    head_end = data.index(b"\r\n\r\n", start)
+    header = data[start : head_end + 2]
+    length_at = header.index(b"Content-Length: ") + len(b"Content-Length: ")
+    length_end = header.index(b"\r\n", length_at)
+    damaged = data[: start + length_at] + bogus + data[start + length_end :]
+    path = tmp_path / ("a.warc.gz" if gz else "a.warc")
+    if gz:
+        # one gzip member per record, as WARC writers do
+        cuts = [*offsets, len(data)]
+        shift = len(bogus) - (length_end - length_at)
+        cuts = [c if k <= 1 else c + shift for k, c in enumerate(cuts)]
+        path.write_bytes(b"".join(gzip.compress(damaged[a:b]) for a, b in zip(cuts, cuts[1:])))
+    else:
+        path.write_bytes(damaged)
+    items = list(read_warc(path, SETTINGS))
+    assert [a.title for a in articles(items)] == ["One", "Three", "Four"]
+    (skip,) = [i for i in items if isinstance(i, Skipped)]
+    assert "reading resumed at byte" in skip.reason

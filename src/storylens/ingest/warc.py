@@ -19,8 +19,10 @@ publication time (it is an "updated" stamp or an event date the page mentions); 
 
 Damage. A record that cannot be parsed gives ``Skipped("{path}#{offset}", reason)`` and reading
 resumes at the next record start found after it (the next gzip member, or the next ``WARC/``
-line in an uncompressed file). A file that ends inside a record ends with one ``Skipped`` naming
-the record and the offset where the data stops. Pages larger than ``settings.max_bytes`` are
+line in an uncompressed file). So does a record whose Content-Length runs past its own end (into
+the records after it, which warcio would swallow): each record's length is checked against the
+file before the record is read (:func:`_length_problem`). A file that ends inside a record ends
+with one ``Skipped`` naming the record and the offset where the data stops. Pages larger than ``settings.max_bytes`` are
 skipped on their declared length, without being read or decoded.
 """
 
@@ -129,11 +131,11 @@ def read_warc(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
     an archive with no page at all gives one :class:`Skipped` saying what it held.
     """
     fh = open_input(path)
-    with fh:
+    with fh, open_input(path) as raw:
         gzipped = fh.read(3) == _GZIP_MAGIC
         fh.seek(0)
         counts: Counter[str] = Counter()
-        yield from _read_from(fh, path, settings, gzipped, counts)
+        yield from _read_from(fh, raw, path, settings, gzipped, counts)
     log.info("%s: %s", path, ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no records")
     if not counts["articles"] and not counts["skipped"]:
         held = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
@@ -141,7 +143,7 @@ def read_warc(path: Path, settings: Settings) -> Iterator[Article | Skipped]:
 
 
 def _read_from(
-    fh: BinaryIO, path: Path, settings: Settings, gzipped: bool, counts: Counter[str]
+    fh: BinaryIO, raw: BinaryIO, path: Path, settings: Settings, gzipped: bool, counts: Counter[str]
 ) -> Iterator[Article | Skipped]:
     from warcio.archiveiterator import ARCIterator, WARCIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -173,7 +175,7 @@ def _read_from(
             offset = records.offset
             if previous is not None:
                 yield from _check_complete(*previous, path, counts)
-            problem = _header_problem(record)
+            problem = _header_problem(record) or (None if is_arc else _length_problem(raw, offset, record, gzipped))
             if problem is not None:
                 # without a valid length warcio cannot tell where the record ends; the next
                 # record start is searched for instead
@@ -203,6 +205,50 @@ def _header_problem(record: Any) -> str | None:
     if not raw.strip().isdigit():
         return f"damaged archive record: invalid Content-Length {raw.strip()[:40]!r}"
     return None
+
+
+# A WARC header block is a few hundred bytes; one this long is not a header.
+_HEADER_LIMIT = 1 << 16
+
+
+def _length_problem(raw: BinaryIO, offset: int, record: Any, gzipped: bool) -> str | None:
+    """Why the record's Content-Length cannot be its length, or None when the file agrees.
+
+    Uncompressed, the block must be followed by the blank line that ends every record; gzipped,
+    the record's gzip member must hold the whole block. Checked on the raw file (a second
+    handle), before warcio reads the block and takes the next records' bytes for it.
+    """
+    length = int(record.rec_headers.get_header("Content-Length"))
+    raw.seek(offset)
+    if gzipped:
+        inflater = zlib.decompressobj(31)
+        head = b""
+        held = 0
+        while not inflater.eof:
+            chunk = inflater.unconsumed_tail or raw.read(_SCAN_CHUNK)
+            if not chunk:
+                break
+            piece = inflater.decompress(chunk, _SCAN_CHUNK)
+            if len(head) < _HEADER_LIMIT:
+                head += piece[: _HEADER_LIMIT - len(head)]
+            held += len(piece)
+        end_of_head = head.find(b"\r\n\r\n")
+        # a member cut short is a truncated file, told by the reader when it gets there
+        if inflater.eof and end_of_head >= 0 and held - (end_of_head + 4) < length:
+            block = held - (end_of_head + 4)
+            return f"damaged archive record: Content-Length {length} runs past the end of its gzip member ({block} bytes of block in it)"
+        return None
+    head = raw.read(_HEADER_LIMIT)
+    end_of_head = head.find(b"\r\n\r\n")
+    if end_of_head < 0:
+        return None  # warcio has parsed the header; odd layouts are left to it
+    raw.seek(offset + end_of_head + 4 + length)
+    after = raw.read(4)
+    if after == b"\r\n\r\n":
+        return None
+    if after == b"" and _next_record_start(raw, offset + 1, gzipped) is None:
+        return None  # the last record, cut short: a truncated file, told by the reader
+    return f"damaged archive record: Content-Length {length} does not end where the record does (no blank line after it)"
 
 
 def _damage_reason(exc: Exception) -> str:
