@@ -88,3 +88,23 @@ def test_sentence_cut_at_a_bracket_inside_a_quote_is_rejoined(nlp):
 def test_a_plan_stated_as_fact_is_not_hedged():
     assert find_hedges("The minister was scheduled to meet the mayor on Monday.") == ()
     assert find_hedges("The minister was set to meet the mayor on Monday.") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "But, Mr.\n\nSmith said the council would meet soon, and the mayor agreed to attend the meeting on Friday.",
+        "The harbour was quiet.\n\nBut, Mr.\n\nJones has argued the pier is safe, and the board has agreed to reopen it next week.",
+        "And, Mrs.\n\nLee said the town would pay, but the council has voted against the plan in a long meeting.",
+    ],
+)
+def test_a_coordinator_left_in_the_paragraph_before_does_not_cut_the_next_sentence(text):
+    """Issue 11 item 15: "But, Mr." as a paragraph of its own raised ValueError (invalid span)."""
+    from storylens.ingest import make_article
+    from storylens.settings import Settings
+    from storylens.understand import analyze_articles
+
+    (analysis,) = analyze_articles([make_article(text, outlet=Outlet("X"), origin="x")], Settings())
+    assert not hasattr(analysis, "reason"), analysis
+    for claim in analysis.claims:
+        assert text[claim.span.start : claim.span.end] == claim.text

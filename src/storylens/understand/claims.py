@@ -180,6 +180,10 @@ def clause_spans(doc: "Doc", sent: Span, text: str | None = None) -> tuple[Span,
     for tok in root.children:
         if tok.dep_ != "cc" or tok.lower_ not in _CLAUSE_CC:
             continue
+        if tok.idx <= sent.start:
+            # a coordinator before the sentence ("But, Mr." as its own paragraph, which the
+            # parser joined to this one) cannot cut it
+            continue
         conj = next((c for c in root.children if c.dep_ == "conj" and c.i > tok.i), None)
         if conj is None or conj.pos_ not in ("VERB", "AUX"):
             continue
