@@ -443,6 +443,9 @@ class StoryReport:
     profiles: tuple[SourcingProfile, ...] = ()
     omissions: tuple[Omission, ...] = ()  # per outlet, most supported first
     events: tuple[Event, ...] = ()
+    # Why this story has no comparison: a limit it exceeds, or the error that stopped its
+    # comparison. Its articles are still listed; every other story of the run is complete.
+    failed: str | None = None
 
     @property
     def outlets(self) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ from storylens.settings import Settings
 from storylens.store import Store
 from storylens.understand.embed import Embedder
 
-__all__ = ["run", "analyze_inputs", "analyze_stream", "compare_stories", "Progress"]
+__all__ = ["run", "analyze_inputs", "analyze_stream", "compare_stories", "Progress", "failed_story", "story_limit"]
 
 log = logging.getLogger(__name__)
 
@@ -261,9 +261,39 @@ def _group_and_compare(
     copies = find_copies(articles, threshold=settings.near_duplicate_threshold)
     by_id = {a.article.id: a for a in analyses}
     originals = [a for a in analyses if a.article.id not in copies]
-    stories = list(group_stories(originals, threshold=settings.story_threshold))
+    try:
+        stories = list(group_stories(originals, threshold=settings.story_threshold))
+    except Exception as exc:  # the group stage's safety net: the articles are still reported
+        log.exception("grouping failed")
+        reason = f"grouping failed: {type(exc).__name__}: {exc}; each article is shown alone, not compared"
+        return [failed_story(_alone(a.article), [a], reason) for a in analyses]
     stories = _attach_copies(stories, copies, by_id)
     return compare_stories(stories, by_id, settings, progress=progress, engine=engine)
+
+
+def _alone(article: Article) -> Story:
+    return Story(id=article.id, article_ids=(article.id,), title=article.title or article.text[:80])
+
+
+def story_limit(analyses: Sequence[ArticleAnalysis], settings: Settings) -> str | None:
+    """Why a story is too large to compare (``settings.max_story_claims``), or None."""
+    claims = sum(len(a.claims) for a in analyses)
+    if claims > settings.max_story_claims:
+        return f"not compared: {claims} claims, limit is {settings.max_story_claims} (setting max_story_claims)"
+    return None
+
+
+def failed_story(story: Story, analyses: Sequence[ArticleAnalysis], reason: str) -> StoryReport:
+    """A story reported without its comparison: its articles, their quotes and sources, and why."""
+    return StoryReport(
+        story=story,
+        articles=tuple(a.article for a in analyses),
+        entities=(),
+        mentions={},
+        quotes={a.article.id: a.quotes for a in analyses},
+        sources={a.article.id: a.sources for a in analyses},
+        failed=reason,
+    )
 
 
 # Texts embedded per round of the compare stage: vectors are held only for the stories of the
@@ -289,7 +319,9 @@ def compare_stories(
     embedder: Embedder = EngineEmbedder(engine, settings)
     if store is not None:
         embedder = StoredEmbedder(embedder, store)
-    texts_of = [embedding_texts(s, [by_id[i] for i in s.article_ids]) for s in stories]
+    over = {k: why for k, s in enumerate(stories) if (why := story_limit([by_id[i] for i in s.article_ids], settings))}
+    # a story over the limits is neither embedded nor compared
+    texts_of = [[] if k in over else embedding_texts(s, [by_id[i] for i in s.article_ids]) for k, s in enumerate(stories)]
     uses = Counter(t for texts in texts_of for t in set(texts))
     vectors: dict[str, np.ndarray] = {}
 
@@ -312,10 +344,15 @@ def compare_stories(
         jobs = [
             CompareJob(stories[k], tuple(by_id[i] for i in stories[k].article_ids), {t: vectors[t] for t in texts_of[k]})
             for k in ks
+            if k not in over
         ]
-        results = engine.compare(jobs)  # a pool starts on these at once
+        compared = iter(engine.compare(jobs))  # a pool starts on these at once
         if n + 1 < len(rounds):
             embed_round(rounds[n + 1])
+        results = [
+            failed_story(stories[k], [by_id[i] for i in stories[k].article_ids], over[k]) if k in over else next(compared)
+            for k in ks
+        ]
         for k, report in zip(ks, results):
             reports.append(report)
             progress("compare", len(reports), len(stories))

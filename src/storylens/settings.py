@@ -84,6 +84,11 @@ class Settings:
         "with and without their dates (in-sample).",
     )
     # compare
+    max_story_claims: int = _s(
+        20_000,
+        "Stories with more claims than this (all articles together) are not compared; the report "
+        "lists them as failed with this reason. Comparison time grows faster than the claims.",
+    )
     fact_threshold: float = _s(
         0.6,
         "Probability (compare/samefact.py: what the two sentences say, calibrated on hand-"

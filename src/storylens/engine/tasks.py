@@ -130,8 +130,14 @@ def compare_job(job: CompareJob, settings: Settings) -> StoryReport:
     """The report of one story; texts missing from ``job.vectors`` are embedded here."""
     from storylens.compare import compare_story
 
+    from storylens.pipeline import failed_story
+
     table = VectorTable(job.vectors, _OnDemand(settings))
-    report = compare_story(job.story, job.analyses, settings, table)
+    try:
+        report = compare_story(job.story, job.analyses, settings, table)
+    except Exception as exc:  # the compare stage's safety net: one story, not the run
+        log.exception("story %s: comparison failed", job.story.id)
+        return failed_story(job.story, job.analyses, f"comparison failed: {type(exc).__name__}: {exc}")
     if table.missed:
         log.debug("story %s: %d texts embedded during comparison", job.story.id, table.missed)
     return report

@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from datetime import datetime
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from storylens.model import Article, ClaimRef, Fact, FramingNote, Omission, Report, StoryReport
 
@@ -38,6 +38,7 @@ __all__ = [
     "STATUS_LEGEND",
     "SPEAKING",
     "outlet_claim",
+    "each_story",
 ]
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,26 @@ def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
     ``keep_lines`` leaves newlines and tabs alone (for text laid out in lines already).
     """
     return (_TERMINAL_UNSAFE_IN_LINES if keep_lines else _TERMINAL_UNSAFE).sub(_escaped, text)
+
+
+_R = TypeVar("_R")
+
+
+def each_story(report: Report, render_one: Callable[[int, StoryReport], _R]) -> list[_R]:
+    """``render_one(index, story)`` for every story of the report, in order.
+
+    The render stage's safety net: a story whose rendering raises is rendered again without its
+    findings, its ``failed`` saying why, and the rest of the report is written as usual.
+    """
+    out: list[_R] = []
+    for index, sr in enumerate(report.stories, 1):
+        try:
+            out.append(render_one(index, sr))
+        except Exception as exc:  # one story's bad data or a renderer bug must not cost the report
+            log.exception("story %s: rendering failed", sr.story.id)
+            reason = f"rendering failed: {type(exc).__name__}: {exc}"
+            out.append(render_one(index, StoryReport(sr.story, sr.articles, entities=(), mentions={}, failed=reason)))
+    return out
 
 
 class UnknownFormat(ValueError):

@@ -19,6 +19,7 @@ import jinja2
 from storylens._version import __version__
 from storylens.model import Article, Report, Span, StoryReport
 from storylens.render import (
+    each_story,
     OMISSIONS_SHOWN,
     STATUS_LEGEND,
     STATUS_SYMBOLS,
@@ -210,6 +211,6 @@ def render_html(report: Report) -> str:
     return template.render(
         version=__version__,
         report=report,
-        stories=[_story_view(sr) for sr in report.stories],
+        stories=each_story(report, lambda _, sr: _story_view(sr)),
         articles=_article_views(report),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from storylens._version import __version__
+from storylens.render import each_story
 from storylens.model import (
     Article,
     ClaimRef,
@@ -224,6 +225,7 @@ def _story(sr: StoryReport, with_text: bool) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.title,
+        "failed": sr.failed,
         "period": [_when(story.period[0]), _when(story.period[1])],
         "outlets": list(sr.outlets),
         "articles": [_article(a, story.copies, with_text) for a in sr.articles],
@@ -262,7 +264,7 @@ def report_to_dict(report: Report, *, with_text: bool = False) -> dict[str, Any]
     """The JSON-ready report; ``with_text`` adds each article's full ``text``."""
     return {
         "storylens": __version__,
-        "stories": [_story(sr, with_text) for sr in report.stories],
+        "stories": each_story(report, lambda _, sr: _story(sr, with_text)),
         "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
         "duplicates": dict(report.duplicates),
     }

@@ -16,6 +16,7 @@ from storylens.render import (
     articles_by_id,
     count_line,
     distinctive_by_outlet,
+    each_story,
     omissions_by_outlet,
     fact_status,
     format_when,
@@ -340,6 +341,7 @@ def _story(index: int, sr: StoryReport) -> list[str]:
         f"{plural(len(sr.facts), 'fact')} · {plural(len(sr.conflicts), 'conflict')} · "
         f"{plural(n_quotes, 'quote')} · {plural(n_sources, 'source')}",
         "",
+        *([f"**Not compared:** {md_inline(sr.failed)}", ""] if sr.failed else []),
         *_articles(sr),
         "",
         *_matrix(sr, numbers),
@@ -365,8 +367,8 @@ def render_markdown(report: Report) -> str:
         f"{plural(len(report.skipped), 'skipped input')}",
         "",
     ]
-    for i, sr in enumerate(report.stories, 1):
-        lines += _story(i, sr)
+    for block in each_story(report, _story):
+        lines += block
     if report.skipped:
         lines += ["## Skipped inputs", ""]
         lines += _table(["Source", "Reason"], ([md_cell(s.source), md_cell(s.reason)] for s in report.skipped))

@@ -117,6 +117,8 @@ def outlet_codes(outlets: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def _story(console: Console, index: int, sr: StoryReport) -> None:
     console.print(Rule(Text(f"{index}. {sr.story.title}", style="bold"), align="left"))
+    if sr.failed:
+        console.print(Text(f"  not compared: {sr.failed}", style="yellow"))
     codes = outlet_codes(sr.outlets)
     # one line per outlet: the code that heads its column, the name, when, and whether a copy
     for a in sr.articles:
