@@ -143,3 +143,28 @@ def test_a_compare_job_gets_token_states_for_the_same_fact_decision():
     vectors, states = table.embed_tokens(["The ferry ran aground off the bay.", "All passengers were safe."])
     assert vectors.shape[0] == 2 and len(states) == 2
     assert states[0].vectors.shape[0] == len(states[0].ids) > 3
+
+
+def test_vector_table_gives_token_states_running_each_distinct_text_once():
+    from storylens.understand.embed import TokenStates
+
+    lexical = get_embedder("lexical")
+    seen: list[str] = []
+
+    class WithTokens:
+        name = "fake"
+
+        def embed(self, texts):
+            return lexical.embed(texts)
+
+        def embed_tokens(self, texts):
+            seen.extend(texts)
+            states = [TokenStates(np.arange(len(t)), np.ones((len(t), 2), dtype=np.float32)) for t in texts]
+            return lexical.embed(texts), states
+
+    table = VectorTable({}, WithTokens())
+    texts = ["The ferry ran aground.", "Sailings stopped.", "The ferry ran aground."]
+    vectors, states = table.embed_tokens(texts)
+    assert seen == ["The ferry ran aground.", "Sailings stopped."]
+    assert np.array_equal(vectors, lexical.embed(texts))
+    assert [len(s.ids) for s in states] == [len(t) for t in texts]

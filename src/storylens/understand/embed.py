@@ -291,6 +291,12 @@ class VectorTable:
         embed_tokens = getattr(self.fallback, "embed_tokens", None)
         if embed_tokens is None:
             raise EmbedderUnavailable(f"embedder {self.name!r} gives no token states")
-        vectors, states = embed_tokens(texts)
-        self.vectors.update(zip(texts, vectors))
-        return vectors, states
+        # a wire copy repeats its original's sentences: each distinct text goes through the model once
+        unique = list(dict.fromkeys(texts))
+        vectors, states = embed_tokens(unique)
+        self.vectors.update(zip(unique, vectors))
+        if len(unique) == len(texts):
+            return vectors, states
+        at = {t: k for k, t in enumerate(unique)}
+        rows = [at[t] for t in texts]
+        return vectors[rows], [states[k] for k in rows]
