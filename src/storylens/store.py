@@ -914,19 +914,26 @@ class Store:
         again after HTML-escaping). Bad syntax raises :class:`StoreQueryError`; for free text
         from a search box, pass it through :func:`plain_query` first.
         """
+        rows = self._match(
+            query,
+            limit,
+            "SELECT a.id, a.title, a.outlet,"
+            " snippet(articles_fts, 1, ?, ?, '…', ?),"
+            " bm25(articles_fts, ?, ?) AS rank"
+            " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (mark[0], mark[1], _SNIPPET_TOKENS, _TITLE_WEIGHT, _TEXT_WEIGHT, query, limit),
+        )
+        return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
+
+    def _match(self, query: str, limit: int, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows of a full-text ``sql`` for a user's ``query`` (its errors named as the query's)."""
         if not query.strip():
             raise StoreQueryError("empty search query")
         if limit < 1:
             return []
         try:
-            rows = self._connection().execute(
-                "SELECT a.id, a.title, a.outlet,"
-                " snippet(articles_fts, 1, ?, ?, '…', ?),"
-                " bm25(articles_fts, ?, ?) AS rank"
-                " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (mark[0], mark[1], _SNIPPET_TOKENS, _TITLE_WEIGHT, _TEXT_WEIGHT, query, limit),
-            ).fetchall()
+            return self._connection().execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             # FTS5 reports bad syntax ("fts5: syntax error near ...") and unknown column
             # filters ("no such column: x") as OperationalError; both come from the user's query
@@ -936,7 +943,6 @@ class Store:
             ) from exc
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: search failed: {exc}") from exc
-        return [SearchHit(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
 
     # --- library: stories ----------------------------------------------------------------------
@@ -1164,23 +1170,16 @@ class Store:
         self, query: str, limit: int = 20, *, mark: tuple[str, str] = ("[", "]")
     ) -> list[FactHit]:
         """Facts of the library matching an FTS5 ``query``, best first (see :meth:`search`)."""
-        if not query.strip():
-            raise StoreQueryError("empty search query")
-        if limit < 1:
-            return []
-        try:
-            rows = self._connection().execute(
-                "SELECT f.story_id, s.title, f.fact_id, f.number,"
-                " snippet(facts_fts, 0, ?, ?, '…', ?), f.outlets, bm25(facts_fts) AS rank"
-                " FROM facts_fts JOIN story_facts f ON f.seq = facts_fts.rowid"
-                " JOIN stories s ON s.id = f.story_id"
-                " WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?",
-                (mark[0], mark[1], _SNIPPET_TOKENS, query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StoreQueryError(f"invalid search query {query!r}: {exc}") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: search failed: {exc}") from exc
+        rows = self._match(
+            query,
+            limit,
+            "SELECT f.story_id, s.title, f.fact_id, f.number,"
+            " snippet(facts_fts, 0, ?, ?, '…', ?), f.outlets, bm25(facts_fts) AS rank"
+            " FROM facts_fts JOIN story_facts f ON f.seq = facts_fts.rowid"
+            " JOIN stories s ON s.id = f.story_id"
+            " WHERE facts_fts MATCH ? ORDER BY rank LIMIT ?",
+            (mark[0], mark[1], _SNIPPET_TOKENS, query, limit),
+        )
         return [FactHit(r[0], r[1], r[2], int(r[3]), r[4], tuple(json.loads(r[5])), float(r[6])) for r in rows]
 
     def outlet_totals(self, outlet: str | None = None) -> list[OutletTotals]:
