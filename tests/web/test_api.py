@@ -341,3 +341,21 @@ def test_form_posts_need_the_token_and_this_origin(serve, library_copy):
         r = c.post("/add", data={"csrf": token, "urls": "/etc/passwd\nhttp://example.org/a b"})
         assert r.status_code == 422 and "not an http(s) URL" in r.text
         assert c.get("/api/runs").json()["runs"] == []
+
+
+def test_a_story_that_could_not_be_compared_says_why(serve, tmp_path):
+    from storylens.library import add_articles
+    from storylens.settings import load_settings
+
+    from .conftest import demo_articles
+
+    path = tmp_path / "failed.sqlite"
+    with Store.open(path) as store:
+        add_articles(store, demo_articles(), load_settings(max_story_claims=5))
+    server = serve(path)
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        ferry = c.get("/api/stories", params={"outlet": "Coastal Press Agency"}).json()["stories"][0]
+        page = c.get(f"/stories/{ferry['id']}")
+        assert page.status_code == 200 and 'id="not-compared"' in page.text
+        data = c.get(f"/api/stories/{ferry['id']}/page").json()
+        assert data["failed"] and data["facts"] == []

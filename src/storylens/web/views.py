@@ -291,6 +291,7 @@ def story_view(store: Store, story_id: str, *, show: str = "all") -> dict[str, A
     return {
         "id": sr.story.id,
         "title": sr.story.title,
+        "failed": sr.failed,
         "period": list(sr.story.period),
         "outlets": [{"name": o, "code": codes[o]} for o in outlets],
         "articles": [
