@@ -216,3 +216,48 @@ def test_infer_published_earliest(text, earliest):
     else:
         assert when.date().isoformat() == earliest
         assert earliest in how
+
+
+# Publication on a Wednesday (2024-10-09): a weekday in a past-tense report is the one before.
+WEDNESDAY = datetime(2024, 10, 9, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text, expected_text, value",
+    [
+        # the future cue ("set to") belongs to another clause
+        ("Gallant was set to meet Austin, but on Tuesday night Netanyahu nixed the trip.", "Tuesday night", "2024-10-08TNI"),
+        # the future is inside the quotation, not in the report of when it was said
+        ("“Gallant will be postponing his trip,” Singh told a briefing on Tuesday.", "Tuesday", "2024-10-08"),
+        ("\"He will come,\" she said Thursday.", "Thursday", "2024-10-03"),
+        # a future cue in the weekday's own clause, before or after it
+        ("The minister will travel to Paris on Thursday.", "Thursday", "2024-10-10"),
+        ("On Thursday, the minister will travel to Paris.", "Thursday", "2024-10-10"),
+        ("The vote, which is expected Friday, was delayed.", "Friday", "2024-10-11"),
+    ],
+)
+def test_weekday_direction_follows_its_own_clause(text, expected_text, value):
+    (ref,) = find_times(text, WEDNESDAY)
+    assert (ref.text, ref.value) == (expected_text, value)
+
+
+def test_clock_time_on_a_weekday_takes_the_date_written_after_it():
+    text = "It began at 4:20 p.m. on Friday, Sept. 14, when the e-mail was sent."
+    (ref,) = find_times(text, datetime(2013, 5, 15, tzinfo=timezone.utc))
+    assert ref.text == "4:20 p.m. on Friday, Sept. 14"
+    assert ref.value == "2012-09-14T16:20" and ref.start == D(2012, 9, 14, 16, 20)
+    (unresolved,) = find_times(text, None)
+    assert unresolved.value == "XXXX-09-14T16:20" and unresolved.start is None
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("The cable warned that the 17 February Brigade was compromised.", []),
+        ("It was signed on 17 February and ratified in March.", ["17 February", "March"]),
+        ("The July 4 Committee met.", []),
+        ("On July 4 Congress adjourned.", ["July 4"]),  # a name follows, but no "the" before: a date
+    ],
+)
+def test_day_and_month_inside_a_name_are_not_a_date(text, found):
+    assert [r.text for r in find_times(text, WEDNESDAY)] == found

@@ -309,6 +309,31 @@ def _sentence_before(text: str, pos: int) -> str:
     return window[breaks[-1].end() :] if breaks else window
 
 
+# Where one clause of a sentence ends and the next begins: a tense cue on the far side of one
+# is about another verb. "Gallant was set to meet Austin, but on Tuesday night Netanyahu nixed
+# the trip" (seen in the seeds): "set to" plans the meeting, it does not make Tuesday a future day.
+# A closing quotation mark ends a clause too: "“... will be postponing his trip,” Singh told a
+# briefing on Tuesday" (the seeds again) quotes a future; the briefing was the Tuesday before.
+_CLAUSE_BREAK = re.compile(
+    r"[;:]\s|\s[—–]\s|\s--\s|,\s+(?:but|and|while|whereas|although|though|after|before|when|who|which|as|so)\b"
+    r"|[”»]|(?<=\w[,.!?])\"(?=\s)"
+    r"|\b(?:but|while|whereas|although|though)\s",
+    re.IGNORECASE,
+)
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words of the clause around ``text[start:end]``: (before it, after it)."""
+    before = _sentence_before(text, start)
+    cuts = list(_CLAUSE_BREAK.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    stop = _SENT_BREAK.search(text, end)
+    after = text[end : stop.start() + 1 if stop else min(len(text), end + 200)]
+    cut = _CLAUSE_BREAK.search(after)
+    return before, after[: cut.start()] if cut else after
+
+
 # --- handlers: one per pattern; each returns a _Hit or None ------------------------------------
 
 
@@ -354,7 +379,14 @@ def _nearest_year(ref: date, mo: int, d: int) -> int:
     return future.year if ahead <= 92 and ahead < behind else past.year
 
 
+# "the 17 February Brigade", "the July 4 Committee": a day and month inside a proper name.
+_NAME_AFTER = re.compile(r"\s+(?!(?:" + "|".join(_WEEKDAYS) + r")\b)[A-Z][a-z]")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
 def _h_month_day(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
+    if _NAME_AFTER.match(ctx.text, m.end()) and _THE_BEFORE.search(ctx.text[max(0, m.start() - 5) : m.start()]):
+        return None
     mo, d = _month_of(m["mon"]), int(m["d"])
     if not _valid_day(2000, mo, d):  # 2000 is a leap year: Feb. 29 stays possible
         return None
@@ -375,6 +407,8 @@ _MONTH_NEEDS_CONTEXT = re.compile(
 
 def _h_month(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     token, rel, mod = m["mon"], (m["rel"] or "").lower(), m["mod"]
+    if re.search(r"\d\s+$", ctx.text[max(0, m.start() - 3) : m.start()]) or re.match(r"\s*\d{1,2}(?!\d)", ctx.text[m.end() :]):
+        return None  # a day next to the month: either a date, or a name the date rule refused
     # "May" and "March" are also a modal and a verb/noun: take them only after a temporal word.
     if token in ("May", "March") and not rel and not mod:
         if not _MONTH_NEEDS_CONTEXT.search(ctx.text[max(0, m.start() - 20) : m.start()]):
@@ -452,7 +486,9 @@ def _h_century(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     return _Hit(m.start(), m.end(), "DATE", f"{n - 1:02d}", datetime(max(c0, 1), 1, 1), datetime(c0 + 100, 1, 1), "century", "absolute")
 
 
-def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int) -> date | None:
+def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int, end: int) -> date | None:
+    """The day a weekday names: a report tells what happened, so the most recent such day unless
+    its own clause speaks of the future ("will meet on Thursday", "on Thursday, he will")."""
     ref = ctx.day
     if ref is None:
         return None
@@ -462,8 +498,10 @@ def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int) -> date | None:
         return ref + timedelta(days=fwd or 7)
     if rel in ("last", "this past", "past"):
         return ref - timedelta(days=back or 7)
-    if fwd and _FUTURE_CUE.search(_sentence_before(ctx.text, start)):
-        return ref + timedelta(days=fwd)
+    if fwd:
+        before, after = _clause_around(ctx.text, start, end)
+        if _FUTURE_CUE.search(before) or _FUTURE_CUE.search(after):
+            return ref + timedelta(days=fwd)
     return ref - timedelta(days=back)
 
 
@@ -471,7 +509,7 @@ def _h_weekday(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     wd = _WEEKDAYS.index(m["wd"])
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     pod = (m["pod"] or "").lower()
-    day = _resolve_weekday(ctx, wd, rel, m.start())
+    day = _resolve_weekday(ctx, wd, rel, m.start(), m.end())
     kind = "TIME" if pod else "DATE"
     if day is None:
         value = f"XXXX-WXX-{wd + 1}" + (f"T{_POD[pod][0]}" if pod else "")
@@ -699,7 +737,7 @@ def _h_clock(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
         elif dword == "tomorrow":
             day = ctx.day + timedelta(days=1)
         else:
-            day = _resolve_weekday(ctx, _WEEKDAYS.index(m["day"]), "", m.start())
+            day = _resolve_weekday(ctx, _WEEKDAYS.index(m["day"]), "", m.start(), m.end())
         anchor = "publication"
     if day is None:
         prefix = f"XXXX-WXX-{_WEEKDAYS.index(m['day']) + 1}" if m["day"] in _WEEKDAYS else "XXXX-XX-XX"
@@ -868,7 +906,11 @@ def _merge_weekday_dates(text: str, refs: tuple[TimeRef, ...]) -> tuple[TimeRef,
     out: list[TimeRef] = []
     for ref in refs:
         prev = out[-1] if out else None
-        if (
+        dated = ref.type == "DATE" and ref.granularity == "day" and prev is not None
+        if dated and re.fullmatch(r",?\s", text[prev.span.end : ref.span.start]) and _CLOCK_ON_WEEKDAY.search(prev.text):  # type: ignore[union-attr]
+            # "4:20 p.m. on Friday, Sept. 14": the clock time on the day the date fixes
+            out[-1] = _clock_on(prev, ref, text)  # type: ignore[arg-type]
+        elif (
             prev is not None
             and _WEEKDAY_WORD.match(prev.text)
             and ref.type == "DATE"
@@ -888,6 +930,31 @@ def _merge_weekday_dates(text: str, refs: tuple[TimeRef, ...]) -> tuple[TimeRef,
         else:
             out.append(ref)
     return tuple(out)
+
+
+_CLOCK_ON_WEEKDAY = re.compile(r"\d.*\b(?:" + "|".join(_WEEKDAYS) + r")$")
+
+
+def _clock_on(clock: TimeRef, day: TimeRef, text: str) -> TimeRef:
+    """One expression from a clock time on a weekday and the date that follows it."""
+    hhmm = (clock.value or "").rpartition("T")[2]
+    if not re.fullmatch(r"\d\d:\d\d", hhmm):
+        return TimeRef(Span(clock.span.start, day.span.end), text[clock.span.start : day.span.end], day.type,
+                       day.value, day.start, day.end, day.granularity, day.anchor)
+    start = end = None
+    if day.start is not None:
+        start = day.start + timedelta(hours=int(hhmm[:2]), minutes=int(hhmm[3:]))
+        end = start + timedelta(minutes=1)
+    return TimeRef(
+        span=Span(clock.span.start, day.span.end),
+        text=text[clock.span.start : day.span.end],
+        type="TIME",
+        value=f"{day.value}T{hhmm}",
+        start=start,
+        end=end,
+        granularity="minute",
+        anchor=day.anchor,
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
