@@ -19,7 +19,10 @@ Then, as the README defines them:
   judged against every gold pair and recall counts the sentences of ``full`` pairs (the README:
   the full/partial line is a judgment call);
 - conflicts: a conflict shown is right when two of its claims are a gold conflict pair; precision
-  and recall overall and over the factual kinds (number, date, actor, place, negation).
+  and recall overall and over the factual kinds (number, date, actor, place, negation);
+- omission precision: an omission ("outlet O left out fact F") is false when a sentence of O's
+  article is a gold "same" partner of a sentence of F's evidence; also for the first omission
+  listed per outlet and story (the best supported, which a reader sees first).
 
 Tuning and checking are kept apart: the stories at even positions in triplet order (8 of 15) are
 the tuning half; the other 7 are only checked. ``measure()`` reports both halves and the whole.
@@ -160,6 +163,10 @@ class Counts:
     gold_conflicts_found: int = 0
     gold_factual: int = 0
     gold_factual_found: int = 0
+    omissions: int = 0
+    omissions_right: int = 0
+    first_omissions: int = 0
+    first_omissions_right: int = 0
 
     def metrics(self) -> dict[str, float]:
         def r(a: int, b: int) -> float:
@@ -175,6 +182,8 @@ class Counts:
             "conflict_recall": r(self.gold_conflicts_found, self.gold_conflicts),
             "factual_conflict_precision": r(self.factual_right, self.factual_shown) if self.factual_shown else 1.0,
             "factual_conflict_recall": r(self.gold_factual_found, self.gold_factual),
+            "omission_precision": r(self.omissions_right, self.omissions),
+            "first_omission_precision": r(self.first_omissions_right, self.first_omissions),
         }
 
 
@@ -185,6 +194,9 @@ class Mapped:
     pairs: set[frozenset[Sid]] = field(default_factory=set)
     shared: set[Sid] = field(default_factory=set)
     conflicts: list[tuple[str, set[frozenset[Sid]], str]] = field(default_factory=list)  # kind, pairs, detail
+    # per omission: (triplet of its fact, gold sentences of the fact's evidence, sentences of the
+    # omitting outlet's articles, whether it is that outlet's first in its story)
+    omissions: list[tuple[str, set[Sid], set[Sid], bool]] = field(default_factory=list)
 
 
 def _locator(stories: Sequence[GoldStory]):
@@ -209,6 +221,11 @@ def _locator(stories: Sequence[GoldStory]):
 
 def map_report(report: Report, stories: Sequence[GoldStory]) -> Mapped:
     locate = _locator(stories)
+    sids_of = {a.id: [(g.triplet, sid) for sid, _ in g.sentences[letter]] for g in stories for letter, a in g.articles.items()}
+
+    def all_sids(article_id: str) -> list[Sid]:
+        return sids_of.get(article_id, [])
+
     out = Mapped()
     for sr in report.stories:
         for fact in sr.facts:
@@ -223,6 +240,22 @@ def map_report(report: Report, stories: Sequence[GoldStory]) -> Mapped:
                 if a1 != a2:
                     out.pairs.add(frozenset({s1, s2}))
                     out.shared.update((s1, s2))
+        facts = {f.id: f for f in sr.facts}
+        seen_first: set[str] = set()
+        for om in sr.omissions:
+            fact = facts.get(om.fact_id)
+            if fact is None:
+                continue
+            evidence = {sid for c in fact.claims if (sid := locate(c.article_id, c.span)) is not None}
+            own = {
+                sid
+                for a in sr.articles
+                if a.outlet.name == om.outlet
+                for sid in all_sids(a.id)
+            }
+            if evidence:
+                out.omissions.append((min(evidence)[0], evidence, own, om.outlet not in seen_first))
+                seen_first.add(om.outlet)
         for conflict in sr.conflicts:
             located = [(c.article_id, locate(c.article_id, c.span)) for c in conflict.claims]
             pairs = {
@@ -268,6 +301,19 @@ def score(mapped: Mapped, stories: Sequence[GoldStory]) -> Counts:
     factual = {p for p, k in gold_conf.items() if k in FACTUAL}
     c.gold_factual = len(factual)
     c.gold_factual_found = len(found & factual)
+    partners: dict[Sid, set[Sid]] = {}
+    for p in same:
+        a, b = tuple(p)
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    for triplet, evidence, own, first in mapped.omissions:
+        if triplet not in triplets:
+            continue
+        right = not any(partners.get(s, set()) & own for s in evidence)
+        c.omissions += 1
+        c.omissions_right += right
+        c.first_omissions += first
+        c.first_omissions_right += first and right
     return c
 
 
@@ -285,6 +331,7 @@ def analyze(stories: Sequence[GoldStory], by_story: bool = False) -> Mapped:
         merged.pairs |= m.pairs
         merged.shared |= m.shared
         merged.conflicts += m.conflicts
+        merged.omissions += m.omissions
     return merged
 
 

@@ -53,3 +53,18 @@ def test_an_empty_report_finds_nothing_and_shows_no_false_conflict():
 
 def test_tune_and_check_halves_alternate_in_triplet_order():
     assert _story(0).tune and not _story(1).tune and _story(2).tune
+
+
+def test_an_omission_is_false_when_the_outlet_has_a_gold_partner_of_the_evidence():
+    g = _story()
+    t = g.triplet
+    all_b = {(t, "B0.0"), (t, "B0.1")}
+    m = Mapped(
+        omissions=[
+            (t, {(t, "A0.0")}, all_b, True),  # B0.0 is A0.0's gold partner: B did report it
+            (t, {(t, "A0.1")}, set(), False),  # an outlet with no partner sentence: a true omission
+        ]
+    )
+    got = score(m, [g]).metrics()
+    assert got["omission_precision"] == 0.5
+    assert got["first_omission_precision"] == 0.0

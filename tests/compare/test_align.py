@@ -92,6 +92,12 @@ def test_related_outlet_is_not_reporting_and_confidence_is_the_weakest_link():
     assert fact.confidence == 0.83
     assert [r.outlet for r in fact.related] == ["C"] and fact.related_confidence == (0.41,)
     assert fact.independent_support == 2
+    # a weak resemblance stays on the fact (for omissions) without the "related" mark
+    (weak,) = build_facts(
+        [[0, 1]], claims, sim, arts, ["A", "B", "C"], copies={}, related={0: {2: 0.12}}, prob={(0, 1): 0.83},
+        related_at=0.3,
+    )
+    assert weak.status["C"] == "silent" and weak.related_confidence == (0.12,)
 
 
 def test_entities_and_numbers_raise_similarity():

@@ -52,3 +52,14 @@ def test_outlets_come_in_the_given_order_and_contradiction_is_not_omission():
 @pytest.mark.parametrize("facts,outlets", [((), [A, B]), (FACTS, []), ((FACTS[0],), [A, B, C, D])])
 def test_nothing_to_omit(facts, outlets):
     assert find_omissions(facts, outlets) == ()
+
+
+def test_an_outlet_with_a_related_claim_is_not_listed_as_omitting():
+    from storylens.model import ClaimRef, Span
+
+    weak = ClaimRef("art-c", C, Span(0, 5), "maybe")
+    f = Fact("f8", "fact f8", (), {A: "reported", B: "reported", C: "silent"}, 2, related=(weak,), related_confidence=(0.12,))
+    got = {o.outlet for o in find_omissions([f], [A, B, C])}
+    assert got == set()  # C's claim resembles the fact (p 0.12): not a confident omission
+    plain = Fact("f9", "fact f9", (), {A: "reported", B: "reported", C: "silent"}, 2)
+    assert {o.outlet for o in find_omissions([plain], [A, B, C])} == {C}

@@ -150,7 +150,9 @@ def compare_story(
         groups, prob = group_facts(
             art_of, cand.pairs, cand.probabilities(), settings.fact_threshold, settings.link_threshold
         )
-        related = related_claims(groups, art_of, prob, settings.related_threshold, settings.fact_threshold)
+        related = related_claims(
+            groups, art_of, prob, min(settings.related_threshold, settings.omission_threshold), settings.fact_threshold
+        )
     else:
         # a single article has nothing to align with: every claim is its own fact, no embedding
         sim = np.eye(len(claims), dtype=np.float32)
@@ -158,7 +160,7 @@ def compare_story(
     conflicts, contradicted = find_conflicts(groups, claims, articles, quotes, entities)
     facts = build_facts(
         groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted,
-        related=related, prob=prob,
+        related=related, prob=prob, related_at=settings.related_threshold,
     )
     timeline = build_timeline(facts, {c.id: c for c in claims}, articles)
     log.info(

@@ -223,11 +223,13 @@ def build_facts(
     contradicted: Mapping[str, frozenset[str]] = {},
     related: Mapping[int, Mapping[int, float]] = {},
     prob: Mapping[tuple[int, int], float] = {},
+    related_at: float = 0.0,
 ) -> tuple[Fact, ...]:
     """Facts from claim groups, with per-outlet status, independent support and first report.
 
     ``contradicted`` maps a fact id to the outlets whose claims contradict that fact's text;
-    ``related`` maps a group's index to claims (index: probability) shown as related to it;
+    ``related`` maps a group's index to claims (index: probability) that resemble it: all are kept
+    on the fact, and an outlet whose best one reaches ``related_at`` gets the status "related";
     ``prob`` holds the same-fact probability of claim pairs (the fact's confidence).
     """
     order = {aid: k for k, aid in enumerate(articles)}
@@ -254,7 +256,7 @@ def build_facts(
         for c in gc:
             by_outlet.setdefault(articles[c.article_id].outlet.name, []).append(c)
         near = sorted(related.get(gpos, {}).items(), key=lambda kv: (order[claims[kv[0]].article_id], claims[kv[0]].span))
-        near_outlets = {articles[claims[i].article_id].outlet.name for i, _ in near}
+        near_outlets = {articles[claims[i].article_id].outlet.name for i, p in near if p >= related_at}
         status: dict[str, FactStatus] = {}
         for o in outlets:
             cs = by_outlet.get(o)

@@ -2,7 +2,9 @@
 
 An omission is only as interesting as the fact left out is well supported, so each outlet's
 omissions are ranked by the fact's independent support (copies and shared sources count once),
-then by how many outlets reported it at all.
+then by how many outlets reported it at all. An outlet with a claim that resembles the fact, even
+weakly (``Fact.related``), is not listed: it may tell the fact in other words, and a false
+omission costs a reader's trust more than a missing one.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def find_omissions(facts: Sequence[Fact], outlets: Sequence[str]) -> tuple[Omiss
         found: list[tuple[tuple[int, int, int], Omission]] = []
         for pos, fact in enumerate(facts):
             if fact.status.get(outlet, "silent") != "silent":
+                continue
+            # a claim of this outlet resembles the fact: it may tell it in other words
+            if any(c.outlet == outlet for c in fact.related):
                 continue
             reporters = sorted(
                 (o for o, s in fact.status.items() if s in REPORTING and o != outlet),
