@@ -1,7 +1,7 @@
 import pytest
 
-from storylens.model import Mention, Span
-from storylens.understand.entities import canonical_key, find_mentions, link_entities
+from storylens.model import Mention, SourceRef, Span
+from storylens.understand.entities import canonical_key, find_mentions, link_entities, same_person, same_speaker
 
 
 def _m(text: str, label: str) -> Mention:
@@ -61,6 +61,27 @@ CASES = [
         [],
         [("Anna Berg", "Tomas Berg"), ("Berg", "Anna Berg")],
     ),
+    # a short first name and the full one, with and without diacritics and a middle initial
+    (
+        [("Bill Tolland", "PERSON"), ("Raúl Ortega", "PERSON")],
+        [("William J. Tolland", "PERSON"), ("Raul R. Ortega", "PERSON")],
+        [{"Bill Tolland", "William J. Tolland"}, {"Raúl Ortega", "Raul R. Ortega"}],
+        [("Bill Tolland", "Raúl Ortega")],
+    ),
+    # a father and son stay two people
+    (
+        [("Jesse Marsh", "PERSON"), ("Jesse Marsh Jr.", "PERSON")],
+        [("Ron Vale", "PERSON"), ("Rand Vale", "PERSON")],
+        [],
+        [("Jesse Marsh", "Jesse Marsh Jr."), ("Ron Vale", "Rand Vale")],
+    ),
+    # a surname alone misspelt by one letter, when one person is that close
+    (
+        [("William Cowan", "PERSON")],
+        [("Cowen", "PERSON"), ("Rowan", "PERSON")],
+        [{"William Cowan", "Cowen"}],
+        [("William Cowan", "Rowan")],
+    ),
 ]
 
 
@@ -114,3 +135,66 @@ def test_metonyms_stay_distinct_but_are_linked():
     assert by_name["Washington"].id != by_name["United States"].id
     assert by_name["Jerusalem"].stands_for == "Israel"
     assert by_name["Gaza"].stands_for is None and by_name["United States"].stands_for is None
+
+
+def _at(text: str, label: str, start: int) -> Mention:
+    return Mention(Span(start, start + len(text)), text, label)
+
+
+def test_a_shared_surname_alone_goes_to_the_nearest_full_name_in_its_article():
+    entities, linked = link_entities(
+        {
+            "a": [_at("Rand Vale", "PERSON", 0), _at("Vale", "PERSON", 50)],
+            "b": [_at("Ron Vale", "PERSON", 0), _at("Vale", "PERSON", 40), _at("Rand Vale", "PERSON", 90)],
+        }
+    )
+    eid = {(aid, m.span.start): m.entity_id for aid, ms in linked.items() for m in ms}
+    assert eid[("a", 50)] == eid[("a", 0)] == eid[("b", 90)]  # Rand
+    assert eid[("b", 40)] == eid[("b", 0)] != eid[("a", 0)]  # Ron
+    assert "Vale" not in {e.name for e in entities}
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Bibi Netanyahu", "Benjamin Netanyahu", True),
+        ("Bill Clinton", "William J. Clinton", True),
+        ("Raúl R. Labrador", "Raul Labrador", True),
+        ("Chris Christie", "Christopher Christie", True),
+        ("Sen. Rand Paul", "Paul", True),  # a surname alone can be either Paul
+        ("Mr. Obama", "Barack Obama", True),
+        ("J. Smith", "John Smith", True),
+        ("Rand Paul", "Ron Paul", False),  # father and son
+        ("Jesse Jackson Jr.", "Jesse Jackson", False),
+        ("Jesse Jackson Jr.", "Jesse Jackson Sr.", False),
+        ("George H. W. Bush", "George W. Bush", False),
+        ("Hillary Clinton", "Bill Clinton", False),
+        ("Anna Berg", "Anna Burg", False),
+        ("", "Anna Berg", False),
+    ],
+)
+def test_same_person(a, b, same):
+    assert same_person(a, b) is same
+    assert same_person(b, a) is same
+
+
+def _ref(name: str | None, kind: str = "person", entity_id: str | None = None, **kw) -> SourceRef:
+    text = name or "a source"
+    return SourceRef(Span(0, len(text)), text, kind, name=name, entity_id=entity_id, **kw)
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        (_ref("Paul", entity_id="e1"), _ref("Rand Paul", entity_id="e1"), True),
+        (_ref("Paul", entity_id="e1"), _ref("Paul", entity_id="e2"), False),  # the story told them apart
+        (_ref("Bill Tolland"), _ref("William Tolland"), True),
+        (_ref("Ron Vale"), _ref("Rand Vale"), False),
+        (_ref(None, "anonymous", role="official", affiliation="US"), _ref(None, "anonymous", role="official", affiliation="US"), True),
+        (_ref(None, "anonymous", role="official", affiliation="US"), _ref(None, "anonymous", role="aide", affiliation="US"), False),
+        (_ref("the Obama campaign", "organization"), _ref("Obama campaign", "organization"), True),
+        (_ref("Obama campaign", "organization"), _ref("Romney campaign", "organization"), False),
+    ],
+)
+def test_same_speaker(a, b, same):
+    assert same_speaker(a, b) is same

@@ -21,7 +21,7 @@ from storylens.compare.omissions import find_omissions
 from storylens.compare.samefact import Roles, candidates
 from storylens.compare.sourcing import sourcing_profiles
 from storylens.compare.timeline import build_timeline
-from storylens.model import Article, ArticleAnalysis, Claim, Entity, SourceRef, Story, StoryReport
+from storylens.model import Article, ArticleAnalysis, Claim, Entity, Mention, SourceRef, Story, StoryReport
 from storylens.settings import Settings
 from storylens.understand.embed import Embedder, EmbedderUnavailable, TokenStates
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
@@ -36,11 +36,23 @@ __all__ = ["compare_story", "link_story", "embedding_texts", "article_docs"]
 log = logging.getLogger(__name__)
 
 
-def _resolve_source(s: SourceRef | None, index: Mapping[str, Entity]) -> SourceRef | None:
-    """Point a named source at its canonical entity and use the entity's full name."""
+def _resolve_source(
+    s: SourceRef | None, index: Mapping[str, Entity], by_id: Mapping[str, Entity], mentions: Sequence[Mention]
+) -> SourceRef | None:
+    """Point a named source at its canonical entity and use the entity's full name: the entity
+    of the mention its name is written with ("Paul" after "Rand Paul" in its article is Rand
+    Paul, even when the story also names Ron Paul), else the entity of its name."""
     if s is None or not s.name or s.kind == "anonymous":
         return s
-    ent = index.get(canonical_key(s.name))
+    key = canonical_key(s.name)
+    last = key.split()[-1] if key else ""
+    ent = None
+    for m in mentions:
+        if m.entity_id and s.span.contains(m.span) and canonical_key(m.text).split()[-1:] == [last]:
+            ent = by_id.get(m.entity_id)
+            break
+    if ent is None:
+        ent = index.get(key)
     if ent is None:
         return s
     return dataclasses.replace(s, name=ent.name, entity_id=ent.id)
@@ -53,11 +65,14 @@ def link_story(analyses: Sequence[ArticleAnalysis]) -> tuple[tuple[Entity, ...],
     for e in entities:
         for form in (e.name, *e.aliases):
             index.setdefault(canonical_key(form), e)
+    by_id = {e.id: e for e in entities}
     out = []
     for a in analyses:
         mentions = linked[a.article.id]
-        sources = tuple(_resolve_source(s, index) for s in a.sources)
-        quotes = tuple(dataclasses.replace(q, speaker=_resolve_source(q.speaker, index)) for q in a.quotes)
+        sources = tuple(_resolve_source(s, index, by_id, mentions) for s in a.sources)
+        quotes = tuple(
+            dataclasses.replace(q, speaker=_resolve_source(q.speaker, index, by_id, mentions)) for q in a.quotes
+        )
         src_by_span = {(s.span, s.kind): s for s in sources}
         claims = tuple(
             dataclasses.replace(

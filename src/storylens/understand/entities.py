@@ -6,10 +6,15 @@ words that the small model tags as organisations ("Defence", "National Security 
 dropped, and hyphenated pairs of names ("Biden-Netanyahu") are not taken as one organisation.
 
 Across the articles of a story (:func:`link_entities`) mentions are merged into entities:
-country aliases (U.S. / US / United States / America), a surname alone to the one full name that
-ends with it ("Gallant" → "Yoav Gallant"), an initialism to its expansion when both occur ("WSJ" →
-"Wall Street Journal"), and transliteration variants of a full name whose first names agree and
-whose surnames sound alike ("Ismail Heniyye" / "Ismail Haniyeh"). The kind of an entity is the
+country aliases (U.S. / US / United States / America), names with and without diacritics,
+variants of one person's full name (:func:`same_person`: "Bill" / "William J." Clinton, "Bibi" /
+"Benjamin" Netanyahu — never "Ron" / "Rand" Paul or "Jesse Jackson" / "Jesse Jackson Jr."), a
+surname alone to the one person named in full with it ("Gallant" → "Yoav Gallant"; when two
+people of the story share it, to the nearest of them in its own article), a surname alone
+misspelt by one letter to the one person that close ("Cowen" → "William Cowan"), an initialism
+to its expansion when both occur ("WSJ" → "Wall Street Journal"), and transliteration variants
+of a full name whose first names agree and whose surnames sound alike ("Ismail Heniyye" /
+"Ismail Haniyeh"). The kind of an entity is the
 majority label of its fullest name's mentions, with PERSON winning ties because the small model
 often tags a person in the possessive as ORG. Metonyms (Washington, Jerusalem, the Pentagon) stay
 distinct entities, linked to what they may stand for (``Entity.stands_for``).
@@ -20,15 +25,26 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from storylens.model import Entity, Mention, Span, text_id
+from storylens.model import Entity, Mention, SourceRef, Span, text_id
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-__all__ = ["find_mentions", "link_entities", "canonical_key", "ENTITY_LABELS", "METONYMS"]
+__all__ = [
+    "find_mentions",
+    "link_entities",
+    "canonical_key",
+    "same_person",
+    "same_speaker",
+    "PersonName",
+    "ENTITY_LABELS",
+    "METONYMS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +172,134 @@ def find_mentions(doc: "Doc") -> tuple[Mention, ...]:
     return tuple(out)
 
 
+def _fold(text: str) -> str:
+    """Without diacritics ("Raúl" → "Raul"), one character for one."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text)
+
+
 def canonical_key(name: str) -> str:
-    """The key under which two surface forms are the same name (aliases, dots, case, "the")."""
-    s = _LEADING_THE.sub("", name.strip())
+    """The key under which two surface forms are the same name (aliases, dots, case, "the",
+    diacritics)."""
+    s = _LEADING_THE.sub("", _fold(name.strip()))
     s = _POSSESSIVE.sub("", s)
     s = s.replace(".", "").replace("’", "'")
     s = re.sub(r"\s+", " ", s).strip().casefold()
     return _ALIASES.get(s, s).casefold()
+
+
+# --- person names ----------------------------------------------------------------------------
+
+# Titles written before a name, dropped when names are compared.
+_NAME_TITLES = frozenset(
+    """mr mrs ms miss dr sen senator rep representative gov governor president pres vice former
+    gen general secretary sec speaker judge justice sheriff rev reverend mayor sir lord lady
+    prime minister chancellor congressman congresswoman attorney""".split()
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+# English given names and their common short forms: a table of facts, extended as real inputs
+# show more. A short form maps to every full name it abbreviates.
+_NICKNAMES: dict[str, frozenset[str]] = {
+    short: frozenset(full.split())
+    for short, full in {
+        "al": "albert alan allen alfred", "alex": "alexander alexandra", "andy": "andrew",
+        "abe": "abraham", "ben": "benjamin", "bibi": "benjamin", "bill": "william", "billy": "william",
+        "will": "william", "bob": "robert", "bobby": "robert", "rob": "robert", "chris": "christopher christine",
+        "chuck": "charles", "charlie": "charles", "dan": "daniel", "danny": "daniel", "dave": "david",
+        "dick": "richard", "rick": "richard", "rich": "richard", "don": "donald", "ed": "edward",
+        "eddie": "edward", "ted": "edward theodore", "fred": "frederick", "greg": "gregory",
+        "hank": "henry", "jack": "john", "jim": "james", "jimmy": "james", "jerry": "gerald jerome",
+        "joe": "joseph", "jon": "jonathan", "ken": "kenneth", "larry": "lawrence", "liz": "elizabeth",
+        "beth": "elizabeth", "betsy": "elizabeth", "kate": "katherine catherine kathleen",
+        "cathy": "catherine", "kathy": "katherine kathleen", "matt": "matthew", "mike": "michael",
+        "mick": "michael", "nick": "nicholas", "pat": "patrick patricia", "peggy": "margaret",
+        "meg": "margaret", "ron": "ronald", "sam": "samuel samantha", "steve": "steven stephen",
+        "sue": "susan", "tim": "timothy", "tom": "thomas", "tony": "anthony", "vince": "vincent",
+        "newt": "newton", "jeff": "jeffrey", "gene": "eugene", "frank": "francis franklin",
+    }.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A person's name split for comparison: folded, without titles and possessives."""
+
+    first: str | None  # None for a surname alone
+    middle: tuple[str, ...]
+    last: str
+    suffix: str | None  # "jr", "sr", "ii" ...
+
+    @classmethod
+    def parse(cls, name: str) -> PersonName | None:
+        words = [w.strip(".,'’") for w in canonical_key(name).replace("-", " - ").split()]
+        words = [w for w in words if w and w != "-"]
+        while words and words[0] in _NAME_TITLES and len(words) > 1:
+            words = words[1:]
+        suffix = None
+        while len(words) > 1 and words[-1] in _SUFFIXES:
+            suffix = suffix or words[-1]
+            words = words[:-1]
+        if not words:
+            return None
+        if len(words) == 1:
+            return cls(None, (), words[0], suffix)
+        return cls(words[0], tuple(words[1:-1]), words[-1], suffix)
+
+
+def _same_given(a: str, b: str) -> bool:
+    """Two given names that can name one person: equal, an initial of the other, a short form
+    ("Bill" / "William"), or the one a prefix of the other ("Chris" / "Christopher")."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    if b in _NICKNAMES.get(a, ()) or a in _NICKNAMES.get(b, ()):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short):
+        return True
+    return bool(_NICKNAMES.get(a, frozenset()) & _NICKNAMES.get(b, frozenset()))
+
+
+def same_person(a: str, b: str) -> bool:
+    """True when two written names can name one person.
+
+    Names are compared without case, diacritics, titles ("Sen.", "Mr."), dots and possessives.
+    The surnames must be the same; given names must agree when both are written (equal, an
+    initial, a short form — "Bill" and "William", "Bibi" and "Benjamin" — or a prefix); middle
+    names or initials only when both are written ("George H. W. Bush" is not "George W. Bush");
+    and a generational suffix must not tell two people apart ("Jesse Jackson Jr." is not "Jesse
+    Jackson", nor "Ron Paul" "Rand Paul"). A surname alone can be anyone with that surname: use
+    the story's entity ids (``SourceRef.entity_id``, set by ``compare.link_story``) to tell
+    which, and this function where only names are known.
+    """
+    x, y = PersonName.parse(a), PersonName.parse(b)
+    if x is None or y is None or x.last != y.last:
+        return False
+    if x.first is None or y.first is None:
+        return x.suffix == y.suffix or None in (x.suffix, y.suffix)
+    if x.suffix != y.suffix:
+        return False
+    if not _same_given(x.first, y.first):
+        return False
+    if x.middle and y.middle and not all(_same_given(m, n) for m, n in zip(x.middle, y.middle)):
+        return False
+    return True
+
+
+def same_speaker(a: SourceRef, b: SourceRef) -> bool:
+    """True when two speakers can be the same: the same entity of the story when both are linked
+    to one; two people by :func:`same_person`; two unnamed sources with the same role and
+    affiliation; other named sources (bodies, outlets, documents) by their canonical name."""
+    if a.entity_id and b.entity_id:
+        return a.entity_id == b.entity_id
+    if a.kind == "anonymous" or b.kind == "anonymous":
+        return (a.kind, a.role, a.affiliation) == (b.kind, b.role, b.affiliation)
+    if not a.name or not b.name:
+        return a.text.casefold() == b.text.casefold()
+    if a.kind == "person" and b.kind == "person":
+        return same_person(a.name, b.name)
+    return canonical_key(a.name) == canonical_key(b.name)
 
 
 def _sound_key(word: str) -> str:
@@ -195,14 +332,15 @@ def link_entities(
     Returns the entities (most mentioned first) and, per article, its mentions with ``entity_id``
     set. Input order of articles does not change the result.
     """
-    # 1. group surface forms by canonical key
+    # 1. group surface forms by canonical key; a surname alone that two people of the story
+    # share goes to the nearest of them named in full in its own article
+    assigned = _contextual_keys(mentions_by_article)
     forms: dict[str, Counter[str]] = defaultdict(Counter)  # key -> surface form counts
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for ms in mentions_by_article.values():
-        for m in ms:
-            k = canonical_key(m.text)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)  # own key -> label counts
+    for aid, ms in mentions_by_article.items():
+        for m, k in zip(ms, assigned[aid]):
             forms[k][m.text] += 1
-            labels[k][m.label] += 1
+            labels[canonical_key(m.text)][m.label] += 1
 
     parent: dict[str, str] = {k: k for k in forms}
 
@@ -226,13 +364,35 @@ def link_entities(
 
     keys = sorted(forms)
     persons = [k for k in keys if labels[k]["PERSON"] > 0]
-    # 2. a surname alone → the one full person name ending with it
+    full_persons = [p for p in persons if (PersonName.parse(p) or _NO_NAME).first is not None]
+    # 2. variants of one full name: "Bill Clinton" / "William J. Clinton", "Raúl R. Labrador" /
+    # "Raul Labrador", never "Rand Paul" / "Ron Paul" or "Jesse Jackson" / "Jesse Jackson Jr."
+    members: dict[str, list[str]] = {}
+    for i, a in enumerate(full_persons):
+        for b in full_persons[i + 1 :]:
+            ra, rb = find(a), find(b)
+            if ra == rb or not same_person(a, b):
+                continue
+            group = members.get(ra, [ra]) + members.get(rb, [rb])
+            if all(same_person(x, y) for j, x in enumerate(group) for y in group[j + 1 :]):
+                union(a, b)
+                members[find(a)] = group
+    # 2b. a surname alone → the one person (after 2) named in full with that surname
     for k in keys:
         if " " in k:
             continue
-        full = [p for p in persons if " " in p and p.split()[-1] == k]
+        full = sorted({find(p) for p in full_persons if (PersonName.parse(p) or _NO_NAME).last == k})
         if len(full) == 1 and (labels[k]["PERSON"] > 0 or labels[full[0]]["PERSON"] >= labels[k].total() / 2):
             union(full[0], k)
+    # 2c. a surname alone misspelt by one letter ("Cowen" for William Cowan), when only one
+    # person of the story has a surname that close
+    surnames = {k: (PersonName.parse(k) or _NO_NAME).last for k in full_persons}
+    for k in keys:
+        if " " in k or labels[k]["PERSON"] == 0 or len(k) < _TYPO_MIN_LEN or k in surnames.values():
+            continue
+        near = {find(p) for p, last in surnames.items() if len(last) >= _TYPO_MIN_LEN and _one_edit(k, last)}
+        if len(near) == 1:
+            union(near.pop(), k)
     # 2b. a one-word organisation name → the one multi-word organisation ending with it
     # ("the Journal" after "the Wall Street Journal")
     orgs = [k for k in keys if " " in k and labels[k]["ORG"] > 0]
@@ -286,12 +446,59 @@ def link_entities(
             key_to_id[k] = eid
     entities.sort(key=lambda e: (-counts[e.id], e.name))
     linked = {
-        aid: tuple(
-            Mention(m.span, m.text, m.label, key_to_id[canonical_key(m.text)]) for m in ms
-        )
+        aid: tuple(Mention(m.span, m.text, m.label, key_to_id[k]) for m, k in zip(ms, assigned[aid]))
         for aid, ms in mentions_by_article.items()
     }
     return tuple(entities), linked
+
+
+_NO_NAME = PersonName(None, (), "", None)
+# Surnames this long or longer may be matched across one wrong letter.
+_TYPO_MIN_LEN = 5
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one substituted, inserted or deleted letter (not the first)."""
+    if a == b or abs(len(a) - len(b)) > 1 or a[:1] != b[:1]:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _contextual_keys(mentions_by_article: Mapping[str, Sequence[Mention]]) -> dict[str, list[str]]:
+    """The key of every mention: its canonical key, except a surname alone that two people of
+    the story share (Ron and Rand Paul, Jesse Jackson and Jesse Jackson Jr.), which takes the key
+    of the nearest of them named in full before it in its article (else after it)."""
+    full: dict[str, set[str]] = defaultdict(set)  # surname -> full name keys in the story
+    for ms in mentions_by_article.values():
+        for m in ms:
+            name = PersonName.parse(m.text) if m.label == "PERSON" else None
+            if name is not None and name.first is not None:
+                full[name.last].add(canonical_key(m.text))
+    shared = {
+        last for last, keys in full.items()
+        if any(not same_person(a, b) for a in keys for b in keys if a < b)
+    }
+    out: dict[str, list[str]] = {}
+    for aid, ms in mentions_by_article.items():
+        named = [
+            (m.span.start, canonical_key(m.text), (PersonName.parse(m.text) or _NO_NAME).last)
+            for m in ms
+            if m.label == "PERSON" and (PersonName.parse(m.text) or _NO_NAME).first is not None
+        ]
+        keys = []
+        for m in ms:
+            k = canonical_key(m.text)
+            if " " not in k and k in shared and m.label in {"PERSON", "ORG"}:
+                same = [(start, key) for start, key, last in named if last == k]
+                before = [x for x in same if x[0] < m.span.start]
+                if before or same:
+                    k = max(before)[1] if before else min(same)[1]
+            keys.append(k)
+        out[aid] = keys
+    return out
 
 
 def _display_name(surface_counts: Counter[str]) -> str:
