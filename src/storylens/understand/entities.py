@@ -268,18 +268,21 @@ def same_person(a: str, b: str) -> bool:
     The surnames must be the same; given names must agree when both are written (equal, an
     initial, a short form — "Bill" and "William", "Bibi" and "Benjamin" — or a prefix); middle
     names or initials only when both are written ("George H. W. Bush" is not "George W. Bush");
-    and a generational suffix must not tell two people apart ("Jesse Jackson Jr." is not "Jesse
-    Jackson", nor "Ron Paul" "Rand Paul"). A surname alone can be anyone with that surname: use
-    the story's entity ids (``SourceRef.entity_id``, set by ``compare.link_story``) to tell
-    which, and this function where only names are known.
+    generational suffixes only when both are written ("Jesse Jackson Jr." is not "Jesse Jackson
+    Sr.", while "John G. Roberts Jr." may be written "John Roberts" by another outlet). So "Ron
+    Paul" is never "Rand Paul", but "Jesse Jackson" can be either Jesse Jackson, and a surname
+    alone anyone with that surname: those are told apart only in context. Use the story's entity
+    ids (``SourceRef.entity_id``, set by ``compare.link_story``, which keeps apart "Jesse
+    Jackson" and "Jesse Jackson Jr." when one article names both) where they exist, and this
+    function where only names are known.
     """
     x, y = PersonName.parse(a), PersonName.parse(b)
     if x is None or y is None or x.last != y.last:
         return False
-    if x.first is None or y.first is None:
-        return x.suffix == y.suffix or None in (x.suffix, y.suffix)
-    if x.suffix != y.suffix:
+    if x.suffix and y.suffix and x.suffix != y.suffix:
         return False
+    if x.first is None or y.first is None:
+        return True
     if not _same_given(x.first, y.first):
         return False
     if x.middle and y.middle and not all(_same_given(m, n) for m, n in zip(x.middle, y.middle)):
@@ -368,11 +371,14 @@ def link_entities(
     # 2. variants of one full name: "Bill Clinton" / "William J. Clinton", "Raúl R. Labrador" /
     # "Raul Labrador", never "Rand Paul" / "Ron Paul" or "Jesse Jackson" / "Jesse Jackson Jr."
     members: dict[str, list[str]] = {}
+    together = _named_together(mentions_by_article)
     for i, a in enumerate(full_persons):
         for b in full_persons[i + 1 :]:
             ra, rb = find(a), find(b)
             if ra == rb or not same_person(a, b):
                 continue
+            if (a, b) in together and _suffix(a) != _suffix(b):
+                continue  # one article names "Jesse Jackson" and "Jesse Jackson Jr.": two people
             group = members.get(ra, [ra]) + members.get(rb, [rb])
             if all(same_person(x, y) for j, x in enumerate(group) for y in group[j + 1 :]):
                 union(a, b)
@@ -465,6 +471,19 @@ def _one_edit(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b)) == 1
     short, long_ = sorted((a, b), key=len)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _suffix(key: str) -> str | None:
+    return (PersonName.parse(key) or _NO_NAME).suffix
+
+
+def _named_together(mentions_by_article: Mapping[str, Sequence[Mention]]) -> set[tuple[str, str]]:
+    """Pairs of full person-name keys (both orders) that one article names both."""
+    out: set[tuple[str, str]] = set()
+    for ms in mentions_by_article.values():
+        keys = sorted({canonical_key(m.text) for m in ms if m.label == "PERSON" and " " in m.text.strip()})
+        out.update((a, b) for a in keys for b in keys if a != b)
+    return out
 
 
 def _contextual_keys(mentions_by_article: Mapping[str, Sequence[Mention]]) -> dict[str, list[str]]:
