@@ -43,6 +43,9 @@ class Settings:
     fetch_timeout: float = _s(20.0, "Seconds before a request to a server is given up.")
     fetch_max_bytes: int = _s(10_000_000, "Responses larger than this are refused.")
     fetch_max_redirects: int = _s(5, "Redirects followed per request.")
+    max_feed_entries: int = _s(
+        1000, "Entries read per feed; the rest are left out with one reason naming how many (a feed is a page of news, not a crawl)."
+    )
     allow_private: bool = _s(
         False, "Allow fetching from private, loopback and link-local addresses (off: refused)."
     )

@@ -235,3 +235,17 @@ def test_feed_file_inside_a_folder_is_read(loopback: Loopback, tmp_path: Path) -
     urls = [i.url for i in items if isinstance(i, Article)]
     assert loopback.url("/news/ferry") in urls and loopback.url("/news/bridge") in urls
     assert not any(isinstance(i, Skipped) and i.source.endswith("notes.xml") for i in items)
+
+
+def test_entries_over_the_limit_are_left_out_with_one_reason() -> None:
+    """Issue 11 "limits": a feed of 50,000 entries is not a batch of 50,000 fetches."""
+    items_xml = "".join(
+        f"<item><title>Story {n}</title><link>https://news.example/{n}</link></item>" for n in range(40)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items_xml}</channel></rss>'.encode()
+    settings = dataclasses.replace(WINDOW, since=None, max_feed_entries=25)
+    items = list(read_feed_bytes(feed, source="big.rss", settings=settings, known=_stored))
+    assert [i.url for i in items if isinstance(i, Article)] == [f"https://news.example/{n}" for n in range(25)]
+    (skip,) = [i for i in items if isinstance(i, Skipped)]
+    assert skip.source == "big.rss"
+    assert skip.reason == "15 of its 40 entries not read: at most 25 are read per feed (setting max_feed_entries)"

@@ -146,7 +146,17 @@ def read_feed_bytes(
     http = new_client(settings) if client is None else client
     try:
         done: set[str] = set()
-        for n, entry in enumerate(parsed.entries, 1):
+        entries = parsed.entries
+        if len(entries) > settings.max_feed_entries:
+            extra = len(entries) - settings.max_feed_entries
+            reason = (
+                f"{extra} of its {len(entries)} entries not read: at most {settings.max_feed_entries} "
+                "are read per feed (setting max_feed_entries)"
+            )
+            log.warning("skipped %s: %s", source, reason)
+            yield Skipped(source=source, reason=reason)
+            entries = entries[: settings.max_feed_entries]
+        for n, entry in enumerate(entries, 1):
             link = (entry.get("link") or "").strip()
             # feedparser falls back on an entry's id for its link, and ids are often URNs
             if urlsplit(link).scheme.lower() not in ("http", "https"):
