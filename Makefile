@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 OUT    ?= out/demo
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench fuzz e2e clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Every reader read with mutated inputs for a bounded time (bench/fuzz.py); fails on a broken promise.
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz --seconds 10
+
+# storylens analyze on whole real corpora of ../shared/bench (bench/e2e.py).
+e2e: $(STAMP)
+	$(BIN)/python -m bench.e2e
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -154,7 +154,7 @@ def _read_from(
         fh.seek(start)
         # ARC records are given WARC headers; a WARC file is held to its format, so a garbage
         # line in it is an error rather than a record of some other kind.
-        records = (ARCIterator(fh, arc2warc=True) if is_arc else WARCIterator(fh))
+        records = (_quiet(ARCIterator)(fh, arc2warc=True) if is_arc else _quiet(WARCIterator)(fh))
         stream = iter(records)
         previous: tuple[Any, int] | None = None
         while True:
@@ -195,6 +195,12 @@ def _read_from(
         if resume is None:
             return
         start = resume
+
+
+def _quiet(iterator: type) -> type:
+    """warcio's iterator without its own message on stderr for a record not followed by a blank
+    line (a wrong Content-Length): storylens reports that as the record's reason instead."""
+    return type(f"Quiet{iterator.__name__}", (iterator,), {"INC_RECORD": ""})
 
 
 def _header_problem(record: Any) -> str | None:
