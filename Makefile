@@ -31,7 +31,7 @@ bench: $(STAMP)
 
 # Every reader read with mutated inputs for a bounded time (bench/fuzz.py); fails on a broken promise.
 fuzz: $(STAMP)
-	$(BIN)/python -m bench.fuzz --seconds 10
+	$(BIN)/python -m bench.fuzz --seconds 6
 
 # storylens analyze on whole real corpora of ../shared/bench (bench/e2e.py).
 e2e: $(STAMP)

@@ -9,7 +9,9 @@ Three runs of the command line, each on a whole corpus of ../shared/bench read i
 For each: exit status 0; every input accounted for (articles + skipped + duplicates = inputs);
 no story failed; every span of the JSON report slices its article's text to exactly the text
 shown; and the Markdown and HTML reports written. The WARC run must find the same articles as
-the folder run. Run by CI after the tests:
+the folder run. The runs use the lexical sentence embedder: they check that whole corpora go
+through every stage and come out traceable, which the quality benchmarks do not (they measure
+scores, with the default embedder). Run by CI after the tests:
 
     python -m bench.e2e [--keep DIR]
 """
@@ -128,21 +130,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         store = str(work / "e2e.sqlite")
+        config = work / "e2e.toml"
+        config.write_text('[storylens]\nembedder = "lexical"\n', encoding="utf-8")
         started = time.monotonic()
 
-        folder, t1 = analyze([str(PAGES / "html")], work / "pages", "--store", store)
+        folder, t1 = analyze([str(PAGES / "html")], work / "pages", "--store", store, "--config", str(config))
         folder_ids = check(f"pages as a folder ({t1:.0f} s)", folder, N_PAGES)
 
         warc = work / "pages.warc.gz"
         n = build_warc(warc)
-        from_warc, t2 = analyze([str(warc)], work / "warc", "--store", store)
+        from_warc, t2 = analyze([str(warc)], work / "warc", "--store", store, "--config", str(config))
         warc_ids = check(f"pages as a WARC ({t2:.0f} s)", from_warc, n)
         if warc_ids != folder_ids:
             raise SystemExit(f"FAIL: the WARC gives {len(warc_ids ^ folder_ids)} articles the folder does not, or the other way round")
 
         basil = work / "basil.jsonl"
         n = build_basil_jsonl(basil)
-        records, t3 = analyze([str(basil)], work / "basil")
+        records, t3 = analyze([str(basil)], work / "basil", "--config", str(config))
         check(f"BASIL as JSONL ({t3:.0f} s)", records, n)
         print(f"end to end: all checks passed in {time.monotonic() - started:.0f} s", flush=True)
     return 0

@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from datetime import datetime, timezone
 from pathlib import Path
 
 import jsonschema
@@ -30,8 +28,10 @@ from storylens.settings import Settings
 from tests.render.spans import span_mismatches
 
 SETTINGS = Settings(min_chars=40, max_bytes=200_000, max_chars=100_000)
-# Enough examples to cover the field kinds each run; CI's fuzzing step (bench/fuzz.py) runs longer.
-READER_RUNS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# Enough examples to cover the field kinds; derandomized, so that the suite gives the same verdict
+# on every run (exploring further is the job of CI's fuzzing step, bench/fuzz.py).
+_HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+READER_RUNS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=_HEALTH)
 
 # --- what hostile fields hold ------------------------------------------------------------------
 
@@ -199,7 +199,7 @@ def corpora(draw) -> list[dict[str, object]]:
     return rows
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=_HEALTH)
 @given(rows=corpora())
 def test_the_pipeline_keeps_every_span_on_its_text(tmp_path_factory, rows) -> None:
     path = tmp_path_factory.mktemp("pipe") / "news.jsonl"
