@@ -105,7 +105,10 @@ def sample_report() -> Report:
     f4 = Fact(
         "f4", "Residents left before the water arrived",
         (ref(ledger, "Some residents reportedly left before the water arrived in Östby."),),
-        {LEDGER: "hedged"}, 1, first_reported=LEDGER,
+        {LEDGER: "hedged", WIRE: "related"}, 1, first_reported=LEDGER,
+        # a related statement (shown) and a weak resemblance (kept for omissions, not shown)
+        related=(ref(wire, '"Nobody warned us," one resident said.'), ref(post, "Repairs are expected to cost up to $40 million")),
+        related_confidence=(0.41, 0.12),
     )
     f5 = Fact("f5", "The governor | will visit on Friday", (ref(wire, "The governor will visit on Friday."),),
               {WIRE: "reported"}, 1)

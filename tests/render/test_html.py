@@ -114,7 +114,7 @@ def test_every_evidence_span_has_an_anchor(page, report):
     for story in doc["stories"]:
         story.pop("entities")  # entity mentions are listed in the JSON, not linked from the page
     spans = [s for s in iter_spans(doc) if s[2] is not None]  # cue spans are not linked
-    assert len(spans) == 9 + 2 + 3 + 3 + 2 + 3  # ... 3 framing uses
+    assert len(spans) == 9 + 2 + 3 + 3 + 2 + 3 + 2  # ... 3 framing uses, 2 related claims
     for article_id, (start, end), _ in spans:
         assert anchor_id(article_id, Span(start, end)) in ids
     # Claims, quotes and sources are linked from the report body, not only anchored.

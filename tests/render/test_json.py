@@ -81,8 +81,8 @@ def test_broken_copy_does_not_validate(doc, validator, name, breakage):
 def test_every_span_traces_to_its_text(doc):
     spans = list(iter_spans(doc))
     # 6 facts with 9 claims, 2 conflict claims, 2 quotes + 1 speaker + 1 quote cue,
-    # 3 sources + 2 source cues, 2 timeline claims, 4 linked mentions, 3 framing uses.
-    assert len(spans) == 9 + 2 + 4 + 5 + 2 + 4 + 3
+    # 3 sources + 2 source cues, 2 timeline claims, 4 linked mentions, 3 framing uses, 2 related.
+    assert len(spans) == 9 + 2 + 4 + 5 + 2 + 4 + 3 + 2
     assert all(aid is not None for aid, _, _ in spans)
     assert sum(text is not None for _, _, text in spans) == len(spans) - 3  # cue spans carry no text
     assert span_mismatches(doc) == []
@@ -123,7 +123,7 @@ def test_contract_fields(report):
     facts = {f["id"]: f for f in story["facts"]}
     assert facts["f2"]["status"] == {LEDGER: "reported", WIRE: "contradicted", POST: "silent"}
     # outlets missing from Fact.status are filled in as silent, in story outlet order
-    assert list(facts["f4"]["status"].items()) == [(LEDGER, "hedged"), (WIRE, "silent"), (POST, "silent")]
+    assert list(facts["f4"]["status"].items()) == [(LEDGER, "hedged"), (WIRE, "related"), (POST, "silent")]
     assert facts["f1"]["first_reported"] == WIRE and facts["f1"]["independent_support"] == 3
     assert story["conflicts"][0]["kind"] == "number" and story["conflicts"][0]["fact_id"] == "f2"
     speakers = [q["speaker"] for q in story["quotes"]]

@@ -45,7 +45,7 @@ def test_matrix_header_has_one_escaped_column_per_outlet(md):
         ("F1", ["✓", "✓", "✓"], "3"),
         ("F2", ["✓", "✗", ""], "1"),
         ("F3", ["✓", "✗", ""], "1"),  # POST missing from status: silent
-        ("F4", ["~", "", ""], "1"),
+        ("F4", ["~", "≈", ""], "1"),
         ("F5", ["", "✓", ""], "1"),
     ],
 )
@@ -162,3 +162,8 @@ def test_sourcing_profiles_are_one_table_per_outlet(md):
     assert "| Unnamed sources | 1 |" in ledger and "| Anonymous officials by affiliation | county 1 |" in ledger
     assert "| Quoted | Elena Brandt 1 |" in ledger
     assert "| Outlets cited | Hill \\| Times 2 |" in prof
+
+
+def test_related_statements_are_listed_apart_and_weak_ones_not_shown(md):
+    assert 'related, not the same fact (0.41): ' in md and "Nobody warned us" in md
+    assert "(0.12)" not in md  # the Post's weak resemblance only keeps it off the omissions

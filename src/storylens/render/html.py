@@ -168,6 +168,7 @@ def _story_view(sr: StoryReport) -> dict[str, object]:
         "sr": sr,
         "numbers": numbers,
         "first_claim": first_claim,
+        "related_outlets": {f.id: [o for o, s in f.status.items() if s == "related"] for f in sr.facts},
         "outlet_of": outlet_of,
         "single": single_outlet_facts(sr),
         "sources_by_outlet": sources_by_outlet,

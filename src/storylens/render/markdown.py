@@ -139,6 +139,7 @@ def _matrix(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
         lines += [
             f"- related, not the same fact ({p:.2f}): {_claim_line(c)}"
             for c, p in zip(fact.related, fact.related_confidence)
+            if fact_status(fact, c.outlet) == "related"  # weaker ones only keep omissions honest
         ]
         if fact.rests_on:
             lines.append(f"- rests on: {md_inline(', '.join(fact.rests_on))}")
