@@ -28,7 +28,7 @@ TERMINAL_SYMBOLS: dict[str, tuple[str, str]] = {
     "silent": ("·", "dim"),
 }
 
-LEGEND = "✓ reported · ~ hedged · ✗ contradicted · · silent · Sup: independent support (copies and reports resting on one source count once)"
+LEGEND = "✓ reported · ~ hedged · ✗ contradicted · ≈ related statement, not the same fact · · silent · Sup: independent support (copies and reports resting on one source count once)"
 # Above this many stories a run prints one line per story (``--full`` prints every table): 50
 # BASIL stories in full were 4,300 lines.
 MANY_STORIES = 5

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from storylens.library import load_story
 from storylens.model import Article, ClaimRef, Fact, Span, StoryReport
-from storylens.render import STATUS_SYMBOLS, fact_status, format_when, single_outlet_facts, speaking_outlets
+from storylens.render import STATUS_SYMBOLS, fact_status, format_when, outlet_claim, single_outlet_facts, speaking_outlets
 from storylens.render.json import report_to_dict
 from storylens.render.text import outlet_codes
 from storylens.store import Store, StoreQueryError, StorySummary, plain_query
@@ -267,7 +267,7 @@ def story_view(store: Store, story_id: str, *, show: str = "all") -> dict[str, A
         cells = []
         for o in outlets:
             status = fact_status(fact, o)
-            ref = next((c for c in fact.claims if c.outlet == o), None)
+            ref = outlet_claim(fact, o) if status != "silent" else None
             cells.append({"outlet": o, "code": codes[o], "status": status, "symbol": symbol(status),
                           "url": evidence_url(ref) if ref else None, "text": ref.text if ref else None})
         rows.append({"id": fact.id, "number": numbers[fact.id], "text": fact.text, "cells": cells,
@@ -394,7 +394,7 @@ def facts_csv_rows(store: Store, story_id: str) -> tuple[str, list[list[str]]]:
     for n, fact in enumerate(sr.facts, 1):
         spans = []
         for o in outlets:
-            ref = next((c for c in fact.claims if c.outlet == o), None)
+            ref = outlet_claim(fact, o) if status != "silent" else None
             spans.append(f"{ref.article_id}:{ref.span.start}-{ref.span.end}" if ref else "")
         rows.append([f"F{n}", fact.text, *[fact_status(fact, o) for o in outlets],
                      str(fact.independent_support), fact.first_reported or "", *spans])
