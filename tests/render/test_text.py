@@ -50,7 +50,7 @@ def test_long_fact_is_wrapped_not_cut(report):
 
 def test_legend_explains_the_marks_and_sup(report):
     out = render(report, "text")
-    assert "✓ reported · ~ hedged · ✗ contradicted · · silent · Sup: independent support" in out
+    assert "✓ reported · ~ hedged · ✗ contradicted · ≈ related statement, not the same fact · · silent · Sup: independent support" in out
 
 
 def test_many_stories_print_one_line_each(report):

@@ -394,7 +394,7 @@ def facts_csv_rows(store: Store, story_id: str) -> tuple[str, list[list[str]]]:
     for n, fact in enumerate(sr.facts, 1):
         spans = []
         for o in outlets:
-            ref = outlet_claim(fact, o) if status != "silent" else None
+            ref = outlet_claim(fact, o) if fact_status(fact, o) != "silent" else None
             spans.append(f"{ref.article_id}:{ref.span.start}-{ref.span.end}" if ref else "")
         rows.append([f"F{n}", fact.text, *[fact_status(fact, o) for o in outlets],
                      str(fact.independent_support), fact.first_reported or "", *spans])
