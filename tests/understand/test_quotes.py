@@ -115,6 +115,23 @@ CASES = [
         "We will not wait for them.", "direct", "shrugged",
         dict(kind="person", name="Alma Rooke"),
     ),
+    (
+        "Added Alma Rooke: “Nobody will close this harbor.”",
+        "Nobody will close this harbor.", "direct", "Added",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    # an unnamed speaker by what they do
+    (
+        "One blogger asked, “Who approved this?”",
+        "Who approved this?", "direct", "asked",
+        dict(kind="anonymous", role="blogger", count=1),
+    ),
+    # a quote nobody is named for takes the speaker named next in its paragraph
+    (
+        "The plan was “a betrayal of the town.” It was “a disgrace,” Alma Rooke said.",
+        "a betrayal of the town.", "mixed", "said",
+        dict(kind="person", name="Alma Rooke"),
+    ),
     # the same paragraph goes on quoting the last speaker, not a source cited in between
     (
         "“We will rebuild,” Alma Rooke said, according to the Harbor Gazette. “The harbor is ours.”",

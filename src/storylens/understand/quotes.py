@@ -241,10 +241,14 @@ def _framed_speaker(
                 break
     before = text[line_lo : outer.start].rstrip()
     if before.endswith(":"):
+        # the verb right before the colon, or before its inverted subject ("Added Gibbs:")
         colon = index.token_at(line_lo + len(before) - 1)
-        verb = doc[colon.i - 1] if colon.i > 0 else None
-        if verb is not None and verb.idx >= line_lo and verb.tag_.startswith("VB"):
-            candidates.append(verb)
+        for tok in reversed(doc[max(colon.i - _FRAME_TOKENS, 0) : colon.i]):
+            if tok.idx < line_lo or tok.is_punct:
+                break
+            if tok.tag_.startswith("VB") and tok.dep_ not in {"aux", "auxpass"}:
+                candidates.append(tok)
+                break
     for verb in candidates:
         ref = source_of_cue(doc, verb, ctx, lemmas=None)
         if ref is not None and not outer.overlaps(ref.span):
@@ -277,6 +281,7 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
     quotes: list[Quote] = []
     own: list[bool] = []  # the speaker was named at the quote itself, not carried over
     chains: list[int] = []  # the paragraphs of one quote running on share a number
+    lines: list[int] = []  # where each quote's paragraph starts
     previous: tuple[int, SourceRef] | None = None  # (line start, speaker) of the last direct quote
     chain, ran_on = 0, False
 
@@ -324,6 +329,7 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
         )
         own.append(named_here)
         chains.append(chain)
+        lines.append(line_lo)
         if speaker is not None and sentence_like:
             previous = (line_lo, speaker)
 
@@ -336,6 +342,17 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
     for k, (q, c, here) in enumerate(zip(quotes, chains, own)):
         if not here and c in first_named:
             quotes[k] = dataclasses.replace(q, speaker=first_named[c], cue=first_named[c].cue)
+    # A quote nobody is named for takes the speaker named next in its paragraph ("The comment
+    # was “the latest low ...” It was “a stark contrast ...,” LaBolt said.").
+    for k, q in enumerate(quotes):
+        if q.speaker is not None:
+            continue
+        later = next(
+            (quotes[j].speaker for j in range(k + 1, len(quotes)) if lines[j] == lines[k] and own[j] and quotes[j].speaker),
+            None,
+        )
+        if later is not None:
+            quotes[k] = dataclasses.replace(q, speaker=later, cue=later.cue)
 
     quotes.extend(_indirect_quotes(doc, direct_regions, by_cue, ctx))
     quotes.sort(key=lambda q: (q.span.start, q.span.end))

@@ -97,6 +97,9 @@ _ROLE_NOUNS = frozenset(
     official aide source person people diplomat spokesperson spokesman spokeswoman officer
     adviser advisor insider minister lawmaker negotiator staffer employee analyst expert
     witness resident commander member representative envoy ally confidant
+    blogger commentator columnist critic activist supporter opponent voter observer strategist
+    consultant organizer organiser scholar professor economist researcher lawyer attorney
+    protester protestor student worker teacher doctor pastor veteran lobbyist donor pollster
     """.split()
 )
 _ROLE_LEMMA = {"people": "person", "advisor": "adviser"}
@@ -914,9 +917,9 @@ def source_of_cue(
             ref = _classify(doc, run[0], run[1], head, cue, ctx, position)
             if ref is not None:
                 break
-    if ref is None and verb.i > 0 and doc[verb.i - 1].is_punct:
-        # "“...,” summarized Senor": a subject after the verb, which the parser often attaches
-        # as an attribute or object
+    if ref is None and (verb.i == 0 or doc[verb.i - 1].is_punct or doc[verb.i - 1].is_space):
+        # "“...,” summarized Senor", "Added Gibbs: ...": a subject after the verb, which the
+        # parser often attaches as an attribute or object
         run = _following_name(doc, verb)
         if run is not None:
             ref = _classify(doc, run[0], run[1], doc[run[1] - 1], cue, ctx, position)
