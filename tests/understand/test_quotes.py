@@ -149,6 +149,19 @@ CASES = [
         "The harbor must stay open", "direct", "states",
         dict(kind="document", name="Alma Rooke", role="letter"),
     ),
+    (
+        "The Harbor Workers Union adopted a resolution on Tuesday. The resolution said the port "
+        "had been “run into the ground.”",
+        "run into the ground.", "mixed", "said",
+        dict(kind="document", name="Harbor Workers Union", role="resolution"),
+    ),
+    # the subject of a reported yes/no question is the person asked
+    (
+        "The interview prompted Meredith Vale to ask Donald Trump if he had people in Hawaii. "
+        "He signaled he did, saying, “They cannot believe what they are finding.”",
+        "They cannot believe what they are finding.", "direct", "saying",
+        dict(kind="person", name="Donald Trump"),
+    ),
     # a definite office title is the person named with it, else the person the text is about
     (
         "Rep. Dan Pell toured the yard. “It is a mess,” the congressman said.",

@@ -139,7 +139,7 @@ _DOCUMENTS = {
 # Verbs by which a subject puts a document out ("Romney released a statement").
 _PUBLISHING_LEMMAS = frozenset(
     "release issue send write file draft air run publish post launch unveil sign circulate put hit "
-    "retort respond answer counter".split()
+    "retort respond answer counter adopt pass approve introduce propose submit".split()
 )
 
 # Words that mark a proper name as a news organisation. A small, explicit list: the syntactic
@@ -252,6 +252,7 @@ _SPEAKER_WEIGHT = 3
 _SUBJECT_WEIGHT = 2
 _PRONOUN_DECAY = 0.5
 _PRONOUN_WINDOW = 3
+_ASKING_LEMMAS = frozenset({"ask", "question", "press"})
 _HONORIFIC_GENDER = {"mr": "m", "ms": "f", "mrs": "f", "miss": "f"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
@@ -414,12 +415,29 @@ def _resolve_pronouns(
         ):
             add(tok, tok.text)
         elif low in _PRONOUN_GENDER and tok.dep_ in {"nsubj", "nsubjpass"}:
-            name = _salient_person(mentions, sent_of[tok.i], _PRONOUN_GENDER[low], genders)
+            name = _asked_person(tok, full_names) or _salient_person(mentions, sent_of[tok.i], _PRONOUN_GENDER[low], genders)
             if name is not None:
                 out.append((tok.idx, name))
                 mentions.append(PersonMention(tok.idx, sent_of[tok.i], name, weight_of(tok)))
         i += 1
     return tuple(out), tuple(mentions), genders
+
+
+def _asked_person(pronoun: Token, full_names: Mapping[str, str]) -> str | None:
+    """The person asked, for the subject of a reported yes/no question: "asked Trump if he had
+    people on the ground" is about Trump."""
+    clause = pronoun.head
+    asker = clause.head
+    if clause.dep_ not in {"ccomp", "advcl"} or asker.lemma_.casefold() not in _ASKING_LEMMAS:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in clause.children):
+        return None
+    asked = next((c for c in asker.children if c.dep_ in {"dobj", "dative"} and c.ent_type_ == "PERSON"), None)
+    if asked is None:
+        return None
+    name = next((e.text for e in pronoun.doc.ents if e.start <= asked.i < e.end), asked.text)
+    name = _POSS.sub("", name).strip()
+    return full_names.get(name, name) if " " not in name else name
 
 
 def _salient_person(
