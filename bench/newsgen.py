@@ -94,6 +94,12 @@ _KINDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
         ),
     ),
 )
+_CLOSINGS = (
+    "More details are expected from the {body} later this week.",
+    "The {body} said it would publish an update on its website.",
+    "Residents of {place} can follow the news on the local radio.",
+    "This article will be updated as more information becomes available.",
+)
 _THINGS = ("bridge", "pier", "library", "sports hall", "market hall", "footbridge", "swimming pool")
 
 
@@ -120,8 +126,11 @@ def _event(rng: random.Random, k: int) -> dict[str, Any]:
 
 def _article(rng: random.Random, event: dict[str, Any], outlet: str) -> dict[str, Any]:
     headline, facts = _KINDS[event["kind"]]
-    chosen = [f for f in facts if rng.random() < 0.8] or list(facts[:1])
+    chosen = [f for f in facts if rng.random() < 0.8]
+    if len(chosen) < 4:  # every article long enough to pass min_chars
+        chosen = list(facts[:4])
     sentences = [rng.choice(phrasings).format(**event) for phrasings in chosen]
+    sentences.append(rng.choice(_CLOSINGS).format(**event))
     # two or three sentences a paragraph
     paragraphs, k = [], 0
     while k < len(sentences):
