@@ -69,8 +69,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("many", "largest"))
     parser.add_argument("--n", type=int, default=10_000, help="many: articles")
-    parser.add_argument("cli", nargs=argparse.REMAINDER, help="more arguments for storylens analyze")
-    args = parser.parse_args(argv)
+    # any other argument goes to storylens analyze (e.g. --workers 1)
+    args, cli = parser.parse_known_args(argv)
     if args.what == "many":
         rows = records(args.n)
         label = f"{args.n} generated articles"
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows = [{"outlet": "Long Read", "title": "A long digest", "published": "2024-05-06T09:00:00+00:00",
                  "text": long_text(size)}]
         label = f"one article of {len(rows[0]['text'])} characters (max_chars {size})"
-    result = run_cli(rows, *args.cli)
+    result = run_cli(rows, *cli)
     print(f"{label}: {json.dumps(result)}", flush=True)
 
 
