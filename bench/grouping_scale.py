@@ -243,8 +243,7 @@ def run(n: int, seed: int = 0) -> dict[str, float]:
     df = [np.zeros(WORD_VOCAB, dtype=np.int64), np.zeros(WORD_VOCAB, dtype=np.int64), np.zeros(ENTITY_VOCAB, dtype=np.int64)]
     for chunk in chunks(corpus):
         t = clock.start()
-        hashes = [shingle_hashes(chunk.sequence[a:b]) for a, b in zip(chunk.sequence_at[:-1], chunk.sequence_at[1:])]
-        sketch_parts.append(sketches(hashes))
+        sketch_parts.append(sketches(chunk.sequence.astype(np.uint64), chunk.sequence_at))
         clock.add("dedupe", t)
         t = clock.start()
         for k, counts in enumerate(count_matrices(chunk)):

@@ -153,10 +153,17 @@ def test_hash_and_string_containment_agree() -> None:
 
 
 def test_sketch_bands_propose_copies_not_strangers() -> None:
-    from storylens.group.dedupe import SKETCH_BINS, candidate_pairs, shingle_hashes, sketches
+    import numpy as np
+
+    from storylens.group.dedupe import SKETCH_BINS, candidate_pairs, sketches
 
     texts = [FLOOD_WIRE, RECALL_ONE, FLOOD_OTHER, "Read more at our site", "", _edited(FLOOD_WIRE), "Read more at our site"]
-    sketch = sketches([shingle_hashes(_codes(t)) for t in texts])
+    codes = [_codes(t) for t in texts]
+    offsets = np.cumsum([0] + [len(c) for c in codes])
+    sketch = sketches(np.concatenate(codes), offsets)
+    # the same as sketching each text's shingle hashes on its own
+    for k, c in enumerate(codes):
+        assert sketch[k].tolist() == sketches(c, np.asarray([0, len(c)]))[0].tolist()
     assert sketch.shape == (len(texts), SKETCH_BINS)
     pairs = {tuple(p) for p in candidate_pairs(sketch).tolist()}
     # the edited copy and the identical fragments (one shingle: every bin borrowed) pair up;

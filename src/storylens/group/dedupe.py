@@ -39,6 +39,7 @@ BAND_ROWS = 2
 # Below this many shingles (~12 words) a text is a fragment ("Read more at ..."), and being
 # contained in a long article says nothing; such pairs must match by Jaccard instead.
 MIN_CONTAINMENT_SHINGLES = 8
+SKETCH_BATCH = 5000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
@@ -110,23 +111,40 @@ def shingle_hashes(codes: np.ndarray, size: int = SHINGLE_WORDS) -> np.ndarray:
     return np.unique(acc)
 
 
-def sketches(hash_sets: Sequence[np.ndarray]) -> np.ndarray:
-    """One-permutation MinHash of each set of shingle hashes: (n, SKETCH_BINS) uint64.
+def _window_hashes(codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, hash) of every shingle of many sequences given flat, as in :func:`shingle_hashes`."""
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    last = offsets[1:][owner] if len(owner) else owner  # end of each position's own sequence
+    starts = np.flatnonzero(np.arange(len(codes)) + SHINGLE_WORDS <= last)
+    acc = np.zeros(len(starts), dtype=np.uint64)
+    for k in range(SHINGLE_WORDS):
+        acc = _mix(acc ^ codes[starts + k])
+    rows, hashes = [owner[starts]], [acc]
+    for r in np.flatnonzero((lengths > 0) & (lengths < SHINGLE_WORDS)).tolist():
+        rows.append(np.asarray([r]))  # a text shorter than a shingle is one shingle
+        hashes.append(shingle_hashes(codes[offsets[r] : offsets[r + 1]]))
+    return np.concatenate(rows), np.concatenate(hashes)
 
-    The top bits of a hash choose its bin, the rest is its value; an empty bin borrows the
-    value of the next full bin (circularly), mixed with the distance, so short texts still
-    fill every band. A row of an empty set is all ``_EMPTY`` and matches nothing.
+
+def sketches(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """One-permutation MinHash of the shingles of each sequence: (n, SKETCH_BINS) uint64.
+
+    ``codes`` holds the word codes of all n sequences end to end, sequence r being
+    ``codes[offsets[r]:offsets[r + 1]]``. The top bits of a shingle hash choose its bin, the
+    rest is its value; an empty bin borrows the value of the next full bin (circularly), mixed
+    with the distance, so short texts still fill every band. A row of an empty sequence is all
+    ``_EMPTY`` and matches nothing. Sequences are taken ``SKETCH_BATCH`` at a time (memory).
     """
-    n = len(hash_sets)
+    codes = np.asarray(codes, dtype=np.uint64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    n = len(offsets) - 1
     out = np.full(n * SKETCH_BINS, _EMPTY, dtype=np.uint64)
-    if n == 0:
-        return out.reshape(0, SKETCH_BINS)
-    sizes = np.fromiter((len(h) for h in hash_sets), dtype=np.int64, count=n)
-    if sizes.sum():
-        values = np.concatenate([np.asarray(h, dtype=np.uint64) for h in hash_sets])
-        rows = np.repeat(np.arange(n, dtype=np.uint64), sizes)
-        slot = rows * np.uint64(SKETCH_BINS) + (values >> np.uint64(64 - _BIN_BITS))
-        np.minimum.at(out, slot.astype(np.int64), values & np.uint64(2 ** (64 - _BIN_BITS) - 1))
+    for first in range(0, n, SKETCH_BATCH):
+        last = min(n, first + SKETCH_BATCH)
+        rows, hashes = _window_hashes(codes[offsets[first] : offsets[last]], offsets[first : last + 1] - offsets[first])
+        slot = (rows + first).astype(np.uint64) * np.uint64(SKETCH_BINS) + (hashes >> np.uint64(64 - _BIN_BITS))
+        np.minimum.at(out, slot.astype(np.int64), hashes & np.uint64(2 ** (64 - _BIN_BITS) - 1))
     out = out.reshape(n, SKETCH_BINS)
     full = out != _EMPTY
     columns = np.arange(2 * SKETCH_BINS)
@@ -222,7 +240,8 @@ def find_copies(articles: Sequence[Article], *, threshold: float = 0.8) -> dict[
             unique.append(article)
     word_lists = [_words(a.text) for a in unique]
     sets = [shingles(a.text) for a in unique]
-    sketch = sketches([shingle_hashes(_word_codes(words)) for words in word_lists])
+    offsets = np.cumsum([0] + [len(words) for words in word_lists])
+    sketch = sketches(_word_codes([w for words in word_lists for w in words]), offsets)
 
     def same(i: int, j: int) -> bool:
         score = containment(sets[i], sets[j])

@@ -14,11 +14,11 @@ people are, what happened before) and differ in what the first sentences report,
 outlets covering one event open on the same event in different words.
 
 Scale (``cluster_signatures``): a run of up to ``EXHAUSTIVE_MAX`` articles compares every pair.
-Larger runs never build the n x n matrix. Candidate pairs are the articles one of whose
-``KEYS_PER_ARTICLE`` heaviest features (rare words and names weigh most) the other has, found by a sparse
-product over blocks of articles sorted by publication time, each block against the window of
-earlier articles close enough in time to reach the threshold at all (blocking by time); only
-candidate pairs are scored. Average linkage then runs inside each connected component of the
+Larger runs never build the n x n matrix. Candidate pairs are articles that hold at least
+``KEY_MATCHES`` of each other's ``KEYS_PER_ARTICLE`` heaviest features (rare words and names
+weigh most), found by a sparse product over blocks of articles sorted by publication time, each
+block against the window of earlier articles close enough in time to reach the threshold at all
+(blocking by time); only candidate pairs are scored. Average linkage then runs inside each connected component of the
 candidate pairs that reach the threshold, on all pairs of the component (exact, as in a small
 run) up to ``DENSE_COMPONENT_MAX`` articles, and on the candidate pairs alone (the others
 counting as 0) beyond that. Measured in bench/grouping_scale.py.
@@ -78,9 +78,14 @@ TIME_HALF_LIFE_DAYS = 30.0
 PSEUDO_DOCS = 10
 # Runs up to this size compare all pairs (a 2,000 x 2,000 matrix is 32 MB); beyond, candidates.
 EXHAUSTIVE_MAX = 2000
-# On BASIL (150 articles, no dates) pairs sharing a key found 160 of the 165 pairs at or above
-# the threshold with 2 keys and all of them with 4 (8 % of all pairs); 6 leaves a margin.
-KEYS_PER_ARTICLE = 6
+# A pair is a candidate when it scores KEY_MATCHES: one for each key feature of either article
+# that the other has (a feature that is a key of both counts twice). On BASIL (150 articles, no
+# dates) all 165 pairs at or above the threshold were found with 4 keys and 1 match (1,197
+# candidates of 11,175 pairs), 6 keys and 2 matches (499) or 8 keys and 3 matches (342); 8 keys
+# and 2 matches (709) leaves a margin both ways. The second match keeps one shared mid-frequency
+# word from making a candidate: it halved the candidates of large synthetic runs.
+KEYS_PER_ARTICLE = 8
+KEY_MATCHES = 2
 DENSE_COMPONENT_MAX = 2000
 # Rows per block of the candidate search, pairs scored at once, rows sorted at once (memory).
 BLOCK_ROWS = 4096
@@ -299,12 +304,20 @@ def _groups(labels: np.ndarray) -> list[list[int]]:
     return list(out.values())
 
 
-def _components(n: int, i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
+def _component_labels(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     graph = sparse.coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    return connected_components(graph, directed=False)[1]
+
+
+def _split(labels: np.ndarray) -> list[np.ndarray]:
+    """Index arrays of equal labels, in order of label."""
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
     return np.split(order, cuts)
+
+
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> list[np.ndarray]:
+    return _split(_component_labels(n, i, j))
 
 
 def cluster_matrix(sim: np.ndarray, threshold: float) -> list[list[int]]:
@@ -378,8 +391,8 @@ def _pair_dots(vectors: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.n
 
 
 def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate pairs (i < j) with their similarity: a key feature of one occurs in the other,
-    and they are close enough in time.
+    """Candidate pairs (i < j) with their similarity: key features of one occur in the other
+    (``KEY_MATCHES``), and they are close enough in time.
 
     Articles are taken in publication order (undated ones last, compared with everything);
     each block of ``BLOCK_ROWS`` is multiplied with the window of earlier articles published
@@ -411,7 +424,7 @@ def candidate_edges(sig: Signatures, threshold: float) -> tuple[np.ndarray, np.n
         )
         rows = shared.row.astype(np.int64) + start
         cols = shared.col.astype(np.int64) + lo
-        keep = cols < rows
+        keep = (cols < rows) & (shared.data >= KEY_MATCHES)
         if start < dated:
             keep &= np.abs(sorted_stamps[rows] - sorted_stamps[cols]) <= horizon
         found_i.append(cols[keep])
@@ -483,21 +496,39 @@ def cluster_signatures(
         return cluster_matrix(dense_similarity(sig), threshold)
     i, j, s = candidate_edges(sig, threshold)
     strong = s >= threshold
+    labels = _component_labels(n, i[strong], j[strong])
+    inner = labels[i] == labels[j]
+    edges_of = dict(zip(*_edge_groups(labels[i[inner]]))) if inner.any() else {}
+    i, j, s = i[inner], j[inner], s[inner]
     clusters: list[list[int]] = []
-    for component in _components(n, i[strong], j[strong]):
-        if len(component) <= 2:
-            found = [list(range(len(component)))]  # two articles are a component by a strong pair
-        elif len(component) <= DENSE_COMPONENT_MAX:
-            found = _linkage_clusters(dense_similarity(sig, component), threshold)
+    for component in _split(labels):
+        m = len(component)
+        edges = edges_of.get(int(labels[component[0]]), np.zeros(0, dtype=np.int64))
+        if m <= 2:
+            found = [list(range(m))]  # two articles are a component by a strong pair
+        elif len(edges) == m * (m - 1) // 2 or m > DENSE_COMPONENT_MAX:
+            # every pair is a candidate, so its similarity is known (or the component is too big
+            # for all pairs: the others count as 0)
+            # components list their articles in ascending order
+            a, b, v = np.searchsorted(component, i[edges]), np.searchsorted(component, j[edges]), s[edges]
+            if m > DENSE_COMPONENT_MAX:
+                log.info("story grouping: %d articles in one component, linked on candidate pairs", m)
+                found = _sparse_average_linkage(m, a, b, v, threshold)
+            else:
+                sub = np.eye(m)
+                sub[a, b] = sub[b, a] = v
+                found = _linkage_clusters(sub, threshold)
         else:
-            local = np.full(n, -1, dtype=np.int64)
-            local[component] = np.arange(len(component))
-            inside = (local[i] >= 0) & (local[j] >= 0)
-            log.info("story grouping: %d articles in one component, linked on candidate pairs", len(component))
-            found = _sparse_average_linkage(len(component), local[i[inside]], local[j[inside]], s[inside], threshold)
+            found = _linkage_clusters(dense_similarity(sig, component), threshold)
         clusters.extend(sorted(int(component[k]) for k in c) for c in found)
     log.debug("%d candidate pairs for %d articles", len(i), n)
     return sorted(clusters, key=lambda c: c[0])
+
+
+def _edge_groups(labels: np.ndarray) -> tuple[list[int], list[np.ndarray]]:
+    """(label, positions of the edges with that label) for each label present."""
+    groups = _split(labels)
+    return [int(labels[g[0]]) for g in groups], groups
 
 
 def _first_sentence(analysis: ArticleAnalysis) -> str:
