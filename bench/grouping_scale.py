@@ -75,17 +75,21 @@ class Corpus:
 def plan(n: int, seed: int = 0) -> Corpus:
     rng = np.random.default_rng([seed, 0])
     sizes: list[int] = []
-    while sum(sizes) < n:
+    total = 0
+    while total < n:
         big = rng.random() < 0.01
         sizes.append(int(rng.integers(20, 201)) if big else 1 + int(rng.poisson(2.0)))
-    sizes[-1] -= sum(sizes) - n
+        total += sizes[-1]
+    sizes[-1] -= total - n
     sizes = [s for s in sizes if s > 0]
     story = np.repeat(np.arange(len(sizes)), sizes)
     first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     # sagas: runs of 1 + Poisson(1) consecutive stories, started within a month of each other
     saga_sizes: list[int] = []
-    while sum(saga_sizes) < len(sizes):
+    total = 0
+    while total < len(sizes):
         saga_sizes.append(1 + int(rng.poisson(1.0)))
+        total += saga_sizes[-1]
     saga = np.repeat(np.arange(len(saga_sizes)), saga_sizes)[: len(sizes)]
     span = n / ARTICLES_PER_DAY * 86400.0
     saga_start = rng.uniform(0, span, size=len(saga_sizes))
