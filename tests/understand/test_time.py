@@ -261,3 +261,19 @@ def test_clock_time_on_a_weekday_takes_the_date_written_after_it():
 )
 def test_day_and_month_inside_a_name_are_not_a_date(text, found):
     assert [r.text for r in find_times(text, WEDNESDAY)] == found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a future cue in the month's clause: the coming one, not the nearest past one
+        ("Both parties will hold their primaries in mid May.", "2013-05"),
+        ("The special election is set for June 25.", "2013-06-25"),
+        # no cue: the nearest, biased to the past
+        ("Prices fell in June.", "2012-06"),
+        ("The vote was held on June 25.", "2012-06-25"),
+    ],
+)
+def test_month_direction_follows_its_own_clause(text, expected):
+    (ref,) = find_times(text, datetime(2013, 1, 30, 12, tzinfo=timezone.utc))
+    assert ref.value == expected

@@ -393,6 +393,8 @@ def _h_month_day(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     if ctx.day is None:
         return _Hit(m.start(), m.end(), "DATE", f"XXXX-{mo:02d}-{d:02d}", None, None, "day", "none")
     y = _nearest_year(ctx.day, mo, d)
+    if (y, mo, d) < (ctx.day.year, ctx.day.month, ctx.day.day) and _future_clause(ctx, m.start(), m.end()):
+        y += 1  # "an election set for June 25" in January: this year's, not last year's
     if not _valid_day(y, mo, d):
         return None
     lo, hi = _day_iv(date(y, mo, d))
@@ -423,6 +425,9 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
         y = ref.year if mo > ref.month else ref.year + 1
     elif rel == "this":
         y = ref.year
+    elif _future_clause(ctx, m.start(), m.end()):
+        # "will hold primaries in May", "until a special election in June": the coming one
+        y = ref.year + (mo < ref.month)
     else:
         ahead = (mo - ref.month) % 12
         y = ref.year if ahead == 0 else (ref.year + (mo < ref.month) if 0 < ahead <= 3 else ref.year - (mo > ref.month))
@@ -486,6 +491,12 @@ def _h_century(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
     return _Hit(m.start(), m.end(), "DATE", f"{n - 1:02d}", datetime(max(c0, 1), 1, 1), datetime(c0 + 100, 1, 1), "century", "absolute")
 
 
+def _future_clause(ctx: _Ctx, start: int, end: int) -> bool:
+    """The clause around ``ctx.text[start:end]`` speaks of the future ("will", "is set to")."""
+    before, after = _clause_around(ctx.text, start, end)
+    return bool(_FUTURE_CUE.search(before) or _FUTURE_CUE.search(after))
+
+
 def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int, end: int) -> date | None:
     """The day a weekday names: a report tells what happened, so the most recent such day unless
     its own clause speaks of the future ("will meet on Thursday", "on Thursday, he will")."""
@@ -498,10 +509,8 @@ def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int, end: int) -> date
         return ref + timedelta(days=fwd or 7)
     if rel in ("last", "this past", "past"):
         return ref - timedelta(days=back or 7)
-    if fwd:
-        before, after = _clause_around(ctx.text, start, end)
-        if _FUTURE_CUE.search(before) or _FUTURE_CUE.search(after):
-            return ref + timedelta(days=fwd)
+    if fwd and _future_clause(ctx, start, end):
+        return ref + timedelta(days=fwd)
     return ref - timedelta(days=back)
 
 
