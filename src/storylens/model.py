@@ -335,13 +335,20 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """A disagreement between outlets. kind: number | date | entity | negation | attribution."""
+    """A disagreement between outlets. kind: number | date | entity | negation | attribution.
+
+    ``fact_id`` is the fact of its first claim; ``fact_ids`` every fact its claims stand in (two
+    sentences that disagree on one slot need not have been aligned as one fact). ``confidence``
+    is how sure the disagreement is (0-1; ``compare/conflicts.py`` says how it was calibrated).
+    """
 
     id: str
     kind: str
     fact_id: str
     detail: str
     claims: tuple[ClaimRef, ...]
+    confidence: float | None = None
+    fact_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +453,8 @@ class StoryReport:
     # Why this story has no comparison: a limit it exceeds, or the error that stopped its
     # comparison. Its articles are still listed; every other story of the run is complete.
     failed: str | None = None
+    # doubtful number and date conflicts, below the bar at which conflicts are shown
+    possible_conflicts: tuple[Conflict, ...] = ()
 
     @property
     def outlets(self) -> tuple[str, ...]:

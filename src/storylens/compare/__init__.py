@@ -172,9 +172,15 @@ def compare_story(
         # a single article has nothing to align with: every claim is its own fact, no embedding
         sim = np.eye(len(claims), dtype=np.float32)
         groups = [[i] for i in range(len(claims))]
-    conflicts, contradicted = find_conflicts(groups, claims, articles, quotes, entities)
+    # roles, descriptors and what values are of are read from the articles' parses, needed
+    # only when outlets can differ
+    if len(outlets) < 2:
+        docs = None
+    mentions = {a.article.id: a.mentions for a in linked}
+    found = find_conflicts(groups, claims, articles, quotes, entities, docs=docs, embedder=embedder, mentions=mentions)
+    conflicts = found.conflicts
     facts = build_facts(
-        groups, claims, sim, articles, outlets, copies=story.copies, contradicted=contradicted,
+        groups, claims, sim, articles, outlets, copies=story.copies, contradicted=found.contradicted,
         related=related, prob=prob, related_at=settings.related_threshold,
     )
     timeline = build_timeline(facts, {c.id: c for c in claims}, articles)
@@ -182,11 +188,7 @@ def compare_story(
         "story %s: %d articles, %d claims, %d facts, %d conflicts",
         story.id, len(articles), len(claims), len(facts), len(conflicts),
     )
-    mentions = {a.article.id: a.mentions for a in linked}
     claims_by_id = {c.id: c for c in claims}
-    # roles and descriptors are read from the articles' parses, needed only when outlets can differ
-    if len(outlets) < 2:
-        docs = None
     return StoryReport(
         story=story,
         articles=tuple(articles.values()),
@@ -194,6 +196,7 @@ def compare_story(
         mentions=mentions,
         facts=facts,
         conflicts=conflicts,
+        possible_conflicts=found.possible,
         quotes=quotes,
         sources={a.article.id: a.sources for a in linked},
         timeline=timeline,
