@@ -11,9 +11,9 @@ import io
 import logging
 import re
 from datetime import datetime
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator, Mapping, TypeVar
 
-from storylens.model import Article, ClaimRef, Fact, FramingNote, Omission, Report, StoryReport
+from storylens.model import Article, ClaimRef, Conflict, Fact, FramingNote, Omission, Report, StoryReport
 
 __all__ = [
     "skip_reasons",
@@ -27,6 +27,8 @@ __all__ = [
     "speaking_outlets",
     "coverage_counts",
     "story_claims",
+    "conflict_facts",
+    "confidence_text",
     "format_when",
     "articles_by_id",
     "plural",
@@ -142,10 +144,21 @@ def story_claims(sr: StoryReport) -> Iterator[ClaimRef]:
     for fact in sr.facts:
         yield from fact.claims
         yield from fact.related
-    for conflict in sr.conflicts:
+    for conflict in (*sr.conflicts, *sr.possible_conflicts):
         yield from conflict.claims
     for entry in sr.timeline:
         yield from entry.claims
+
+
+def conflict_facts(conflict: Conflict, numbers: Mapping[str, int]) -> list[str]:
+    """The ids of the facts a conflict's claims stand in that the report numbers, first fact first."""
+    ids = conflict.fact_ids or ((conflict.fact_id,) if conflict.fact_id else ())
+    return [f for f in dict.fromkeys(ids) if f in numbers]
+
+
+def confidence_text(conflict: Conflict) -> str:
+    """ "confidence 0.82", or "" for a conflict without one."""
+    return "" if conflict.confidence is None else f"confidence {conflict.confidence:.2f}"
 
 
 # Omissions listed per outlet in Markdown and HTML before the rest are folded away: a long story

@@ -24,6 +24,8 @@ from storylens.render import (
     STATUS_LEGEND,
     STATUS_SYMBOLS,
     articles_by_id,
+    confidence_text,
+    conflict_facts,
     count_line,
     distinctive_by_outlet,
     omissions_by_outlet,
@@ -140,6 +142,8 @@ def _environment() -> jinja2.Environment:
         legend=STATUS_LEGEND,
         is_span=lambda value: isinstance(value, Span),
         count_line=count_line,
+        conflict_facts=conflict_facts,
+        confidence_text=confidence_text,
     )
     return env
 

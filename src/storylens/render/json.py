@@ -114,6 +114,8 @@ def _conflict(conflict: Conflict) -> dict[str, Any]:
         "fact_id": conflict.fact_id,
         "detail": conflict.detail,
         "claims": [_claim(c) for c in conflict.claims],
+        "confidence": conflict.confidence,
+        "fact_ids": list(conflict.fact_ids or ((conflict.fact_id,) if conflict.fact_id else ())),
     }
 
 
@@ -231,6 +233,7 @@ def _story(sr: StoryReport, with_text: bool) -> dict[str, Any]:
         "articles": [_article(a, story.copies, with_text) for a in sr.articles],
         "facts": [_fact(f, sr.outlets) for f in sr.facts],
         "conflicts": [_conflict(c) for c in sr.conflicts],
+        "possible_conflicts": [_conflict(c) for c in sr.possible_conflicts],
         "quotes": [_quote(aid, q) for aid, qs in sr.quotes.items() for q in qs],
         "sources": [_source(aid, s) for aid, ss in sr.sources.items() for s in ss],
         "timeline": [_timeline(t) for t in sr.timeline],

@@ -14,6 +14,8 @@ from storylens.render import (
     STATUS_LEGEND,
     STATUS_SYMBOLS,
     articles_by_id,
+    confidence_text,
+    conflict_facts,
     count_line,
     distinctive_by_outlet,
     each_story,
@@ -161,14 +163,21 @@ def _single(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
 
 
 def _conflicts(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
-    if not sr.conflicts:
-        return []
-    lines = ["### Conflicts", ""]
-    for c in sr.conflicts:
-        fact = f" on [F{numbers[c.fact_id]}](#fact-{c.fact_id})" if c.fact_id in numbers else ""
-        lines.append(f"- **{md_inline(c.kind)}**{fact}: {md_inline(c.detail)}")
-        lines += [f"  - {_claim_line(ref)}" for ref in c.claims]
-    lines.append("")
+    lines: list[str] = []
+    for title, conflicts in (
+        ("Conflicts", sr.conflicts),
+        ("Possible conflicts (below the bar for a conflict: check before relying on them)", sr.possible_conflicts),
+    ):
+        if not conflicts:
+            continue
+        lines += [f"### {title}", ""]
+        for c in conflicts:
+            facts = " × ".join(f"[F{numbers[f]}](#fact-{f})" for f in conflict_facts(c, numbers))
+            where = f" on {facts}" if facts else ""
+            sure = f" ({confidence_text(c)})" if c.confidence is not None else ""
+            lines.append(f"- **{md_inline(c.kind)}**{where}{sure}: {md_inline(c.detail)}")
+            lines += [f"  - {_claim_line(ref)}" for ref in c.claims]
+        lines.append("")
     return lines
 
 
@@ -339,7 +348,8 @@ def _story(index: int, sr: StoryReport) -> list[str]:
         f"## {index}. {md_inline(sr.story.title)}",
         "",
         f"Story `{sr.story.id}` · {plural(len(sr.articles), 'article')} · {plural(len(sr.outlets), 'outlet')} · "
-        f"{plural(len(sr.facts), 'fact')} · {plural(len(sr.conflicts), 'conflict')} · "
+        f"{plural(len(sr.facts), 'fact')} · {plural(len(sr.conflicts), 'conflict')}"
+        f"{f' (+{len(sr.possible_conflicts)} possible)' if sr.possible_conflicts else ''} · "
         f"{plural(n_quotes, 'quote')} · {plural(n_sources, 'source')}",
         "",
         *([f"**Not compared:** {md_inline(sr.failed)}", ""] if sr.failed else []),

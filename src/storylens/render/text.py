@@ -13,7 +13,15 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens.model import Report, StoryReport
-from storylens.render import coverage_counts, fact_status, format_when, omissions_by_outlet, plural
+from storylens.render import (
+    confidence_text,
+    conflict_facts,
+    coverage_counts,
+    fact_status,
+    format_when,
+    omissions_by_outlet,
+    plural,
+)
 
 __all__ = ["render_text", "render_story_lines", "StoryLine", "story_line", "TERMINAL_SYMBOLS", "LEGEND", "MANY_STORIES"]
 
@@ -152,19 +160,21 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
         console.print(Text("No facts aligned.", style="dim"))
 
     numbers = {f.id: n for n, f in enumerate(sr.facts, 1)}
-    for c in sr.conflicts:
-        line = Text("✗ ", style="bold red")
-        line.append(f"{c.kind}", style="bold")
-        if c.fact_id in numbers:
-            line.append(f" (F{numbers[c.fact_id]})")
-        line.append(f": {c.detail}")
-        console.print(line)
-        for ref in c.claims:
-            side = Text("    ")
-            side.append(ref.outlet, style="cyan")
-            side.append(f": “{_flat(ref.text)}” ")
-            side.append(f"[{ref.span.start}:{ref.span.end}]", style="dim")
-            console.print(side)
+    for mark, style, conflicts in (("✗ ", "bold red", sr.conflicts), ("? possible ", "yellow", sr.possible_conflicts)):
+        for c in conflicts:
+            line = Text(mark, style=style)
+            line.append(f"{c.kind}", style="bold")
+            where = [f"F{numbers[f]}" for f in conflict_facts(c, numbers)] + ([confidence_text(c)] if c.confidence is not None else [])
+            if where:
+                line.append(f" ({', '.join(where)})")
+            line.append(f": {c.detail}")
+            console.print(line)
+            for ref in c.claims:
+                side = Text("    ")
+                side.append(ref.outlet, style="cyan")
+                side.append(f": “{_flat(ref.text)}” ")
+                side.append(f"[{ref.span.start}:{ref.span.end}]", style="dim")
+                console.print(side)
 
     for outlet, oms in omissions_by_outlet(sr).items():
         line = Text("  omits ", style="dim")
