@@ -180,6 +180,35 @@ CASES = [
         "The harbor is our lifeline. It must stay open.", "direct", "wrote",
         dict(kind="person", name="Alma Rooke"),
     ),
+    # ... whose first paragraph took its speaker from the sentence before
+    (
+        "Alma Rooke wrote to the council.\n\n“We will rebuild the pier.\n\n“It will take two years.”",
+        "It will take two years.", "direct", "wrote",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    # a block quote (not reopened by each paragraph) after a paragraph ending in a colon
+    (
+        "Alma Rooke wrote to the council:\n\n“We will rebuild the pier.\n\nIt will take two years.\n\n"
+        "The money is there.” The council met on Friday.",
+        "It will take two years.", "direct", "wrote",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    (
+        "Alma Rooke posted the following note on her website:\n\n“We will rebuild the pier. It will take two years.”",
+        "We will rebuild the pier. It will take two years.", "direct", "posted",
+        dict(kind="person", name="Alma Rooke"),
+    ),
+    (
+        "A video of the meeting shows the following exchange:\n\n“Why was the pier closed?”",
+        "Why was the pier closed?", "direct", "shows",
+        dict(kind="document", role="video"),
+    ),
+    # people who write in: readers, commenters, callers
+    (
+        "“The ferry is always late,” one commenter wrote.",
+        "The ferry is always late", "direct", "wrote",
+        dict(kind="anonymous", count=1, role="commenter"),
+    ),
     # a curly opening mark closed by a straight one
     (
         "“We will not be rushed,\" Dana Whitfield said.",

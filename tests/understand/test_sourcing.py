@@ -323,6 +323,14 @@ def test_a_date_before_a_participle_is_no_speaker(nlp) -> None:
         ("“Never closed, she said.", [], []),  # no paragraph reopens it
         ("“Runs on.\n\n“And ends here,” he said.", ["Runs on.", "And ends here,"], [True, False]),
         ("“Opened twice “and closed once.”", ["and closed once."], [False]),
+        # a block quote: open at a paragraph's end, closed by the first mark a few paragraphs on
+        (
+            "“Block quote opens.\n\nA middle part.\n\nAnd it ends.” Then “more”.",
+            ["Block quote opens.", "A middle part.", "And it ends.", "more"],
+            [True, True, False, False],
+        ),
+        ("“Never closed.\n\nShe said “yes” later.", ["yes"], [False]),  # the next mark opens
+        ("“Never closed.\n\n" + "A paragraph.\n\n" * 7 + "It ends.” Far away.", [], []),  # too far
         ("A stray ” mark.", [], []),
     ],
 )

@@ -6,7 +6,8 @@ quote's ``text`` is exactly ``doc.text[span.start:span.end]``.
 Direct quotes are found in the characters, not the parse (the small model splits sentences
 inside quotes): quotation marks paired within one line by ``sourcing.quote_marks`` (typographic,
 straight, and a curly opening closed by a straight mark), plus every paragraph of a quote that
-runs on (left open at a paragraph's end and reopened by the next). The quote's span is the
+runs on (left open at a paragraph's end and reopened by the next, or a block quote left open and
+closed a few paragraphs later without being reopened). The quote's span is the
 content without the marks, without surrounding spaces and without a trailing comma (the comma
 belongs to the attribution that follows, ``“...,” she said``); closing ``.?!`` stay. Names of
 shows, books and slogans in quotation marks are not quotes: a few title-case words covered by
@@ -22,7 +23,8 @@ a name entity, after a possessive or before a noun such as "show" ("NBC's “Tod
 
 The speaker of a direct or mixed quote is, in this order: the source of the verb that frames
 the quote, whatever the verb (right after a quote that hands over with a comma, ``“...,”
-summarized Senor``, or before a colon that opens it, ``Added Gibbs: “...”``); the source of the
+summarized Senor``, or before a colon that opens it, ``Added Gibbs: “...”``, also at the end of
+the paragraph before a quote set off on its own); the source of the
 nearest speech cue in the same sentence and line, before or after the quote (a verb from
 ``sourcing.SPEECH_LEMMAS``, or "according to"; "continued" too, next to a direct quote; verbs
 of characterising such as "called" or "dismissed ... as" for fragments); for a direct quote
@@ -99,6 +101,10 @@ _TITLE_NOUNS = frozenset(
 # A verb framing a quote from after it stands within this many tokens of the closing mark
 # ("said Rep. John Smith" puts it first; "Ms. O'Neill continued" third).
 _FRAME_TOKENS = 4
+# A paragraph introducing a block quote ends in a colon this many tokens after its verb at most
+# ("provides the following commentary on the encounter:").
+_INTRO_TOKENS = 8
+_SENTENCE_END = frozenset(".!?;")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -240,15 +246,21 @@ def _framed_speaker(
                 candidates.append(tok)
                 break
     before = text[line_lo : outer.start].rstrip()
+    reach, lo = _FRAME_TOKENS, line_lo
+    if not before and line_lo > 0:
+        # a quote set off as its own paragraph after one that ends in a colon ("a post
+        # accompanying the video provides the following commentary on the encounter:")
+        prev_end = len(text[:line_lo].rstrip())
+        lo = text.rfind("\n", 0, prev_end) + 1
+        before, reach = text[lo:prev_end], _INTRO_TOKENS
     if before.endswith(":"):
         # the verb right before the colon, or before its inverted subject ("Added Gibbs:")
-        colon = index.token_at(line_lo + len(before) - 1)
-        for tok in reversed(doc[max(colon.i - _FRAME_TOKENS, 0) : colon.i]):
-            if tok.idx < line_lo or tok.is_punct:
+        colon = index.token_at(lo + len(before) - 1)
+        for tok in reversed(doc[max(colon.i - reach, 0) : colon.i]):
+            if tok.idx < lo or tok.text in _SENTENCE_END:
                 break
-            if tok.tag_.startswith("VB") and tok.dep_ not in {"aux", "auxpass"}:
+            if tok.tag_.startswith("VB") and tok.dep_ not in {"aux", "auxpass", "amod"}:
                 candidates.append(tok)
-                break
     for verb in candidates:
         ref = source_of_cue(doc, verb, ctx, lemmas=None)
         if ref is not None and not outer.overlaps(ref.span):
@@ -334,10 +346,14 @@ def find_quotes(doc: Doc, sources: Sequence[SourceRef] = ()) -> tuple[Quote, ...
             previous = (line_lo, speaker)
 
     # A quote running over paragraphs is attributed once, often in its last paragraph
-    # ("“... ¶ “... shell,” he wrote."): every paragraph takes the first speaker named at it.
+    # ("“... ¶ “... shell,” he wrote."): every paragraph takes the first speaker named at one of
+    # them, else the speaker its first paragraph was given.
     first_named: dict[int, SourceRef] = {}
     for q, c, here in zip(quotes, chains, own):
         if here and q.speaker is not None:
+            first_named.setdefault(c, q.speaker)
+    for q, c in zip(quotes, chains):
+        if q.speaker is not None:
             first_named.setdefault(c, q.speaker)
     for k, (q, c, here) in enumerate(zip(quotes, chains, own)):
         if not here and c in first_named:

@@ -100,6 +100,7 @@ _ROLE_NOUNS = frozenset(
     blogger commentator columnist critic activist supporter opponent voter observer strategist
     consultant organizer organiser scholar professor economist researcher lawyer attorney
     protester protestor student worker teacher doctor pastor veteran lobbyist donor pollster
+    user commenter reader viewer caller listener
     """.split()
 )
 _ROLE_LEMMA = {"people": "person", "advisor": "adviser"}
@@ -199,6 +200,11 @@ _POSS = re.compile(r"(?:['’]s|['’])$")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 
 
+# A block quote (not reopened by each paragraph) runs over at most this many paragraphs
+# between the one that opens it and the one that closes it.
+_BLOCK_PARAGRAPHS = 6
+
+
 @dataclass(frozen=True, slots=True)
 class MarkedQuote:
     """Text between quotation marks within one line."""
@@ -214,16 +220,24 @@ def quote_marks(text: str) -> list[MarkedQuote]:
     A quote that runs over paragraphs is reopened by each of them and closed only by the last,
     so each paragraph is paired on its own (pairing across lines would swallow the text between
     two quotes); an opening mark left open at the end of a paragraph that the next paragraph
-    reopens is a quote running on. A curly opening mark is closed by a curly or a straight
-    closing mark (“...," is a common typo), a straight one only by a straight one; an opening
-    mark while one is open starts over (the first was never closed).
+    reopens is a quote running on. A block quote is not reopened: an opening mark left open,
+    followed by at most ``_BLOCK_PARAGRAPHS`` paragraphs without quotation marks and then one
+    whose first mark closes, is one quote over those paragraphs. A curly opening mark is closed
+    by a curly or a straight closing mark (“...," is a common typo), a straight one only by a
+    straight one; an opening mark while one is open starts over (the first was never closed).
+    Every part of a quote over several paragraphs lies within one line.
     """
     out: list[MarkedQuote] = []
     lines = text.split("\n")
-    pos = 0
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    resume: dict[int, int] = {}  # line -> where pairing starts again after a block quote closed
     for k, line in enumerate(lines):
+        pos = starts[k]
         opened: int | None = None
-        for i, ch in enumerate(line):
+        for i in range(resume.get(k, 0), len(line)):
+            ch = line[i]
             if ch not in "“”\"":
                 continue
             if opened is None:
@@ -236,13 +250,44 @@ def quote_marks(text: str) -> list[MarkedQuote]:
             else:
                 out.append(MarkedQuote(Span(pos + opened, pos + i + 1), Span(pos + opened + 1, pos + i)))
                 opened = None
-        if opened is not None:
-            following = next((nxt.lstrip() for nxt in lines[k + 1 :] if nxt.strip()), "")
-            if following[:1] in {"“", '"'}:
-                end = pos + len(line)
-                out.append(MarkedQuote(Span(pos + opened, end), Span(pos + opened + 1, end), runs_on=True))
-        pos += len(line) + 1
+        if opened is None:
+            continue
+        end = pos + len(line)
+        following = next((nxt.lstrip() for nxt in lines[k + 1 :] if nxt.strip()), "")
+        if following[:1] in {"“", '"'}:
+            out.append(MarkedQuote(Span(pos + opened, end), Span(pos + opened + 1, end), runs_on=True))
+            continue
+        closing = _block_end(lines, k + 1)
+        if closing is None:
+            continue
+        last, close = closing
+        out.append(MarkedQuote(Span(pos + opened, end), Span(pos + opened + 1, end), runs_on=True))
+        for m in range(k + 1, last):
+            if lines[m].strip():
+                lo, hi = starts[m], starts[m] + len(lines[m])
+                out.append(MarkedQuote(Span(lo, hi), Span(lo, hi), runs_on=True))
+        lo = starts[last]
+        out.append(MarkedQuote(Span(lo, lo + close + 1), Span(lo, lo + close)))
+        resume[last] = close + 1
     return out
+
+
+def _block_end(lines: Sequence[str], first: int) -> tuple[int, int] | None:
+    """(line, index of the closing mark) that ends a block quote left open before ``first``."""
+    paragraphs = 0
+    for m in range(first, len(lines)):
+        line = lines[m]
+        if not line.strip():
+            continue
+        marks = [i for i, ch in enumerate(line) if ch in "“”\""]
+        if marks:
+            i = marks[0]
+            closes = line[i] == "”" or (line[i] == '"' and i > 0 and not line[i - 1].isspace())
+            return (m, i) if closes else None
+        paragraphs += 1
+        if paragraphs > _BLOCK_PARAGRAPHS:
+            return None
+    return None
 
 # Pronoun resolution weighs the people named in the last few sentences: a mention counts
 # _SPEAKER_WEIGHT as a speaker or the subject of a main clause, _SUBJECT_WEIGHT as another
