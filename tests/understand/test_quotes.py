@@ -155,6 +155,30 @@ CASES = [
         "run into the ground.", "mixed", "said",
         dict(kind="document", name="Harbor Workers Union", role="resolution"),
     ),
+    # a participle on a document speaks for it ("a resolution condemning ...")
+    (
+        "Alma Rooke sent a letter to the council urging it to “act before the winter.”",
+        "act before the winter.", "mixed", "urging",
+        dict(kind="document", name="Alma Rooke", role="letter"),
+    ),
+    # "the group", "the campaign": the body named before, the subject of a clause first
+    (
+        "The Harbor Union met on Monday. The group has drafted a resolution condemning the council "
+        "as “a rubber stamp for the mayor.”",
+        "a rubber stamp for the mayor.", "mixed", "condemning",
+        dict(kind="document", name="Harbor Union", role="resolution"),
+    ),
+    (
+        "The Rooke campaign opened an office on Monday. “We are ahead in every district,” the campaign said.",
+        "We are ahead in every district", "direct", "said",
+        dict(kind="organization", name="Rooke campaign"),
+    ),
+    (
+        "The Harbor Union responded to a plan by the Port Authority on Friday. “We will strike in March,” "
+        "the group said.",
+        "We will strike in March", "direct", "said",
+        dict(kind="organization", name="Harbor Union"),
+    ),
     # the subject of a reported yes/no question is the person asked
     (
         "The interview prompted Meredith Vale to ask Donald Trump if he had people in Hawaii. "

@@ -307,6 +307,26 @@ def test_pronoun_prefers_the_person_the_text_is_about(nlp, text: str, name: str)
     assert pronoun and pronoun[-1].name == name
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The Rooke campaign opened an office. The campaign said the race was close.", "Rooke campaign"),
+        # the subject of a clause, not a body named later in passing
+        ("The Harbor Union answered a plan by the Port Authority. The group said it would strike.", "Harbor Union"),
+        # nothing named with that noun: the phrase stays as written
+        ("The Harbor Union met on Monday. The committee said it would wait.", "committee"),
+        # named too far back to be what "the group" stands for
+        ("The Harbor Union met on Monday. The port was quiet. Ships were late. Fees rose. Nobody came. "
+         "The group said it would wait.", "group"),
+    ],
+)
+def test_the_group_is_the_body_named_before(nlp, text: str, name: str) -> None:
+    refs = find_sources(nlp(text))
+    _check_spans(text, refs)
+    said = [r for r in refs if r.kind == "organization" and r.text.casefold().startswith("the ")]
+    assert said and said[-1].name == name
+
+
 def test_a_date_before_a_participle_is_no_speaker(nlp) -> None:
     text = "The mayor released a statement late Tuesday saying the port would reopen."
     refs = find_sources(nlp(text))

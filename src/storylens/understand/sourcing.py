@@ -29,7 +29,10 @@ classified:
 - ``media``: unspecified press ("Hebrew media reports", "reports indicate"). The affiliation is
   the modifier as written: "Hebrew media" stays "Hebrew", because the text names a language, and
   mapping it to "Israeli" would be an inference that the article's characters do not ground.
-- ``organization``: a named body that is not an outlet ("the White House said").
+- ``organization``: a named body that is not an outlet ("the White House said"). "The group" or
+  "the campaign" is the body named in the last few sentences (for "the campaign", one whose name
+  ends in "campaign"), the subject of a clause before one named in passing; the same holds for
+  a document's author ("The group drafted a resolution").
 - ``document``: a statement, letter, ad, lawsuit, indictment ... that speaks ("the letter
   states", "the indictment recounts"); ``role`` is its kind and ``name`` its author when the
   text gives one: in the phrase ("a statement from X", "X's ad", "the NAACP resolution"), as the
@@ -41,8 +44,9 @@ report by the WSJ, US officials have stated ..."; "Citing two Israeli officials,
 reported"). A definite bare reference ("the officials", "The official") copies count,
 affiliation and via from the latest earlier anonymous source with the same role and number.
 
-A participle ("..., saying ...") shares the subject of the clause it hangs on, and "who" in a
-relative clause stands for the noun it modifies.
+A participle ("..., saying ...") shares the subject of the clause it hangs on, one that modifies
+a noun has that noun as subject ("a resolution condemning ..."), and "who" in a relative clause
+stands for the noun it modifies.
 
 Not emitted: a report ("according to the report", "the report notes"; resolving it to the
 outlet that wrote it is left to the story level), subjects "they"/"it", verbs without a
@@ -122,9 +126,13 @@ _NUMBER_WORDS = {
 _ORG_NOUNS = frozenset(
     """
     ministry military army government office department agency police embassy administration
-    committee council cabinet court company firm group campaign movement party
+    committee council cabinet court company firm group campaign movement party organization
+    organisation
     """.split()
 )
+# "the group" / "the organization" may stand for any body named before; "the campaign" only for
+# one whose name ends in "campaign" ("the Obama campaign").
+_GENERIC_BODIES = frozenset({"group", "organization", "organisation"})
 
 # Documents that speak for their authors ("the letter states", "the ad says"), by kind: a later
 # "the advertisement" takes the author of an earlier "commercial".
@@ -328,6 +336,7 @@ class SourceContext:
     mentions: tuple[PersonMention, ...] = ()  # people of the narrative, in text order
     sent_starts: tuple[int, ...] = ()  # character offset of every sentence
     genders: tuple[tuple[str, str], ...] = ()  # (surname, "m" | "f") as an honorific tells it
+    bodies: tuple[BodyMention, ...] = ()  # named organisations of the narrative, in text order
 
     @classmethod
     def from_doc(cls, doc: Doc, sources: Iterable[SourceRef] = ()) -> SourceContext:
@@ -340,6 +349,7 @@ class SourceContext:
         return cls(
             persons=persons, outlets=outlets, titled=titled, pronouns=pronouns, mentions=mentions,
             sent_starts=tuple(s.start_char for s in doc.sents), genders=tuple(sorted(genders.items())),
+            bodies=_body_mentions(doc),
         )
 
     def with_outlet(self, start: int, name: str) -> SourceContext:
@@ -367,6 +377,20 @@ class SourceContext:
                 return name
         return None
 
+    def body_before(self, noun: str, offset: int) -> str | None:
+        """The named body a definite "the <noun>" at ``offset`` stands for ("the group", "the
+        campaign"): of the bodies named in the last ``_PRONOUN_WINDOW`` sentences whose name ends
+        in ``noun`` (any name for "group"), the latest subject of a clause, else the latest."""
+        here = max(bisect.bisect_right(self.sent_starts, offset) - 1, 0)
+        fits = [
+            b for b in self.bodies
+            if b.start < offset and here - b.sent <= _PRONOUN_WINDOW
+            and (noun in _GENERIC_BODIES or b.name.split()[-1].casefold() == noun)
+        ]
+        subjects = [b for b in fits if b.subject]
+        best = (subjects or fits)[-1:]
+        return best[0].name if best else None
+
     def is_known_person(self, word: str, offset: int) -> bool:
         """True when ``word`` is a person named before (in full or as the last word)."""
         for start, name in self.persons:
@@ -385,6 +409,52 @@ class SourceContext:
             if len(words) > 1 and (words[-1] == name or "".join(w[0] for w in words) == name):
                 return full
         return name
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMention:
+    """An organisation named in the narrative (not inside a quotation), for resolving a later
+    "the group" or "the campaign"."""
+
+    start: int
+    sent: int  # index of its sentence
+    name: str
+    subject: bool  # the subject of a clause
+
+
+def _body_mentions(doc: Doc) -> tuple[BodyMention, ...]:
+    """ORG names, and body nouns with a proper name before them ("the Obama campaign"), outside
+    quotation marks."""
+    quoted = [(q.outer.start, q.outer.end) for q in quote_marks(doc.text)]
+    sent_of = {s.start: k for k, s in enumerate(doc.sents)}
+    found: dict[int, BodyMention] = {}  # by head token
+
+    def add(start: int, end: int, head: Token) -> None:
+        if any(a <= doc[start].idx < b for a, b in quoted) or head.i in found:
+            return
+        name = _name_text(doc, start, end)
+        if name:
+            sent = sent_of[head.sent.start]
+            found[head.i] = BodyMention(doc[start].idx, sent, name, head.dep_ in {"nsubj", "nsubjpass"})
+
+    for ent in doc.ents:
+        if ent.label_ == "ORG":
+            add(ent.start, ent.end, ent.root)
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.casefold() not in _ORG_NOUNS:
+            continue
+        mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"} and c.tag_ in {"NNP", "NNPS"}]
+        if mods:
+            add(mods[0].left_edge.i, tok.i + 1, tok)
+    return tuple(sorted(found.values(), key=lambda b: b.start))
+
+
+def _definite_body(doc: Doc, start: int, head: Token, ctx: SourceContext) -> str | None:
+    """The body named before that "the group" / "the campaign" [start .. head] stands for."""
+    if doc[start].lower_ != "the" or head.pos_ != "NOUN" or any(t.tag_ in {"NNP", "NNPS"} for t in doc[start : head.i]):
+        return None
+    lemma = head.lemma_.casefold()
+    return ctx.body_before(lemma, doc[start].idx) if lemma in _ORG_NOUNS else None
 
 
 def _resolve_pronouns(
@@ -638,6 +708,8 @@ def _subject_of(verb: Token) -> tuple[Token | None, Token]:
         subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
     if subj is not None and subj.tag_ in {"WP", "WDT"} and v.dep_ == "relcl" and v.head.pos_ in {"NOUN", "PROPN"}:
         return v.head, v
+    if subj is None and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return verb.head, verb  # "a resolution condemning ...", "a statement saying ..."
     return subj, v
 
 
@@ -825,7 +897,8 @@ def _classify(
             # An unlabelled name speaking is most often a person the small model missed.
             return _ref(doc, start, end, "person", cue, name=name)
     if lemma in _ORG_NOUNS and position == "subject":  # "the Obama campaign said"
-        return _ref(doc, start, end, "organization", cue, name=_name_text(doc, start, end))
+        name = _definite_body(doc, start, head, ctx) or _name_text(doc, start, end)
+        return _ref(doc, start, end, "organization", cue, name=name)
     return None
 
 
@@ -837,6 +910,9 @@ def _author_phrase(doc: Doc, tok: Token, ctx: SourceContext) -> str | None:
     person = _ent_label(doc, s, e, "PERSON")
     if person is not None and person[0] <= tok.i < person[1]:
         return _name_text(doc, *person)
+    body = _definite_body(doc, s, tok, ctx)
+    if body is not None:
+        return body  # "The group has drafted a resolution": the body named before
     while s < e and (doc[s].dep_ == "det" or doc[s].is_punct):
         s += 1
     if not any(t.text[:1].isupper() for t in doc[s:e]):
