@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from storylens.model import SourceRef
-from storylens.understand.sourcing import find_sources, normalize_affiliation, parse_count, quote_marks
+from storylens.understand.sourcing import (
+    find_sources,
+    normalize_affiliation,
+    parse_count,
+    quote_marks,
+    source_of_cue,
+    verb_lemma,
+)
 
 
 def _check_spans(text: str, refs: tuple[SourceRef, ...]) -> None:
@@ -325,6 +332,43 @@ def test_the_group_is_the_body_named_before(nlp, text: str, name: str) -> None:
     _check_spans(text, refs)
     said = [r for r in refs if r.kind == "organization" and r.text.casefold().startswith("the ")]
     assert said and said[-1].name == name
+
+
+def _with_reader(nlp, word: str, subject: bool = True):
+    """A hand-built parse of "Fees rose, with one reader <word> why." in which the tagger took
+    ``word`` for a noun (the small model does so with some "-ing" forms)."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=["Fees", "rose", ",", "with", "one", "reader", word, "why", "."],
+        tags=["NNS", "VBD", ",", "IN", "CD", "NN", "NN", "WRB", "."],
+        pos=["NOUN", "VERB", "PUNCT", "ADP", "NUM", "NOUN", "NOUN", "SCONJ", "PUNCT"],
+        deps=["nsubj", "ROOT", "punct", "prep", "nummod", "nsubj" if subject else "compound", "pobj", "advmod", "punct"],
+        heads=[1, 1, 1, 1, 5, 6, 3, 6, 1],
+        lemmas=["fee", "rise", ",", "with", "one", "reader", word, "why", "."],
+        sent_starts=[True] + [False] * 8,
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "subject", "lemma"),
+    [
+        ("asking", True, "ask"),
+        ("writing", True, "write"),
+        ("admitting", True, "admit"),
+        ("asking", False, None),  # no subject of its own: a noun after all
+        ("hearing", True, None),  # no speech verb
+    ],
+)
+def test_an_ing_form_tagged_as_a_noun_with_a_subject_is_a_verb(nlp, word: str, subject: bool, lemma: str | None) -> None:
+    doc = _with_reader(nlp, word, subject)
+    assert verb_lemma(doc[6]) == lemma
+    ref = source_of_cue(doc, doc[6])
+    if lemma is None:
+        assert ref is None
+    else:
+        assert ref is not None and (ref.kind, ref.role, ref.count) == ("anonymous", "reader", 1)
 
 
 def test_a_date_before_a_participle_is_no_speaker(nlp) -> None:

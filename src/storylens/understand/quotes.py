@@ -60,6 +60,7 @@ from storylens.understand.sourcing import (
     find_sources,
     quote_marks,
     source_of_cue,
+    verb_lemma,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -211,7 +212,7 @@ def _speaker_for_region(
     for tok in doc[index.token_at(lo).i : index.token_at(max(hi - 1, lo)).i + 1]:
         if tok.idx < lo or tok.idx >= hi or _inside(tok.idx, regions):
             continue
-        if not tok.tag_.startswith("VB") or tok.lemma_.casefold() not in lemmas:
+        if verb_lemma(tok, lemmas) not in lemmas:
             continue
         cue = Span(tok.idx, tok.idx + len(tok.text))
         if cue in by_cue:

@@ -3,8 +3,9 @@
 Input is a spaCy ``Doc`` parsed from ``Article.text``; every returned span indexes that text.
 
 An attribution is found at a *cue*: a speech or reporting verb ("said", "told", "reported",
-"stated", "announced" ...), "according to", or "citing". The phrase the cue points at is
-classified:
+"stated", "announced" ...), "according to", or "citing"; an "-ing" form the tagger took for a
+noun counts as its verb when it has a subject ("with one reader asking, “...”"). The phrase the
+cue points at is classified:
 
 - ``person``: a named person; ``name`` is the name without its title, ``role`` the title
   ("Pentagon spokesperson Sabrina Singh" → name "Sabrina Singh", role "Pentagon spokesperson").
@@ -73,6 +74,7 @@ __all__ = [
     "source_of_cue",
     "SourceContext",
     "is_speech_verb",
+    "verb_lemma",
     "normalize_affiliation",
     "parse_count",
     "SPEECH_LEMMAS",
@@ -619,9 +621,25 @@ def parse_count(word: str) -> int | None:
     return _NUMBER_WORDS.get(w)
 
 
+def verb_lemma(token: Token, known: frozenset[str] = SPEECH_LEMMAS) -> str | None:
+    """The lemma of a verb; also of an "-ing" word the tagger took for a noun although it has a
+    subject of its own ("and one reader asking, “...”"), when that lemma is one of ``known``."""
+    if token.tag_.startswith("VB"):
+        return token.lemma_.casefold()
+    low = token.lower_
+    if token.tag_ != "NN" or not low.endswith("ing") or not any(c.dep_ == "nsubj" for c in token.children):
+        return None
+    stem = low[:-3]
+    # "asking" → ask, "writing" → write, "admitting" → admit
+    for lemma in (stem, stem + "e", stem[:-1] if stem[-2:-1] == stem[-1:] else ""):
+        if lemma in known:
+            return lemma
+    return None
+
+
 def is_speech_verb(token: Token) -> bool:
     """True for a verb whose lemma is an attribution verb ("said", "told", "reported" ...)."""
-    return token.tag_.startswith("VB") and token.lemma_.casefold() in SPEECH_LEMMAS
+    return verb_lemma(token) in SPEECH_LEMMAS
 
 
 # --- phrases -----------------------------------------------------------------------------------
@@ -1033,10 +1051,10 @@ def source_of_cue(
     Senor``).
     """
     ctx = ctx or SourceContext.from_doc(doc)
-    if not verb.tag_.startswith("VB") or (lemmas is not None and verb.lemma_.casefold() not in lemmas):
+    lemma = verb_lemma(verb, SPEECH_LEMMAS if lemmas is None else lemmas)
+    if lemma is None or (lemmas is not None and lemma not in lemmas):
         return None
     cue = _cue_span(doc, verb.i, verb.i + 1)
-    lemma = verb.lemma_.casefold()
     subj, carrier = _subject_of(verb)
     position = "reporter" if lemma == "report" else "subject"
     ref: SourceRef | None = None
@@ -1151,7 +1169,7 @@ def find_sources(doc: Doc) -> tuple[SourceRef, ...]:
             continue
         if not is_speech_verb(tok):
             continue
-        lemma = tok.lemma_.casefold()
+        lemma = verb_lemma(tok)
         if lemma == "ask" and not any(c.dep_ == "ccomp" for c in tok.children):
             continue  # "asked X to do Y" is a request, not an attribution
         ref = source_of_cue(doc, tok, ctx)
