@@ -6,7 +6,8 @@ programs. The corpus is the 150 BASIL articles (50 stories x 3 outlets), read in
 synthetic corpora made from them (:func:`synthetic`).
 
     python -m bench.speed ratio [--repeat 3]         # full pipeline vs spaCy alone, same texts
-    python -m bench.speed copies [--repeat 3]        # cost of exact duplicates and wire copies
+    python -m bench.speed copies [--repeat 3]        # cost of exact duplicates, reprints, wire copies
+    python -m bench.speed copy-stages                # the same, stage by stage, in one process
     python -m bench.speed incremental [--repeat 2]   # second run with 10 % new articles (store)
     python -m bench.speed engines [--limit 60]       # local engine vs Ray with 1 and 2 workers
     python -m bench.speed memory --sizes 1000 3000   # peak RSS of the process tree per corpus size
@@ -146,20 +147,28 @@ def bench_ratio(repeat: int) -> None:
     print("all runs:", {k: [(round(t.wall, 1), round(t.cpu, 1)) for t in v] for k, v in runs.items()})
 
 
-def bench_copies(repeat: int) -> None:
+def bench_copies(repeat: int, limit: int) -> None:
     arts, _ = load_articles()
+    arts = arts[:limit]
     first = arts[::3]  # one article of each story: the copies join stories of their original
-    duplicates = [dataclasses.replace(a, origin=a.origin + "#dup") for a in first]
-    copies = [wire_copy(a, "Wire Reprints") for a in first]
-    corpora = {"fresh": arts, "+ exact duplicates": arts + duplicates, "+ wire copies": arts + copies}
+    added = {
+        "+ exact duplicates": [dataclasses.replace(a, origin=a.origin + "#dup") for a in first],
+        # the same text republished by another outlet under its own URL (same content hash)
+        "+ verbatim reprints": [
+            dataclasses.replace(a, outlet=Outlet("Wire Reprints"), url=f"https://reprints.example/{a.id}", origin=a.origin + "#reprint")
+            for a in first
+        ],
+        "+ edited wire copies": [wire_copy(a, "Wire Reprints") for a in first],
+    }
+    corpora = {"fresh": arts, **{name: arts + extra for name, extra in added.items()}}
     runs: dict[str, list[Timing]] = {k: [] for k in corpora}
     for _ in range(repeat):
         for name, corpus in corpora.items():
             runs[name].append(measure(lambda: _analyze(corpus), name))
     base = _median(runs["fresh"])
     per_article = base.cpu / len(arts)
-    print(_show("150 BASIL articles", base, len(arts)))
-    for name in ("+ exact duplicates", "+ wire copies"):
+    print(_show(f"{len(arts)} BASIL articles", base, len(arts)))
+    for name in added:
         t = _median(runs[name])
         extra = (t.cpu - base.cpu) / len(first)
         print(
@@ -291,6 +300,97 @@ def bench_stages() -> None:
     print(f"  total {total:.1f} CPU s; parse alone {cost['spaCy parse']:.1f}: ratio {cost['spaCy parse'] / total:.2f}")
 
 
+def _jsonl(articles: Sequence[Article], path: Path) -> None:
+    import json
+
+    with path.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            row = {"outlet": a.outlet.name, "url": a.url, "title": a.title, "text": a.text,
+                   "published": a.published.isoformat() if a.published else None}
+            fh.write(json.dumps(row) + "\n")
+
+
+def bench_copy_stages(limit: int) -> None:
+    """What an exact duplicate and an edited wire copy add, stage by stage, in one process: the
+    originals and the copies are parsed apart (the parse is per article), then grouped and
+    compared without and with the copies. Steadier than end-to-end runs on a loaded machine,
+    where the run-to-run noise is larger than 5 % of an article."""
+    from storylens.compare import compare_story
+    from storylens.engine.tasks import stage_embedder
+    from storylens.group.dedupe import find_copies
+    from storylens.group.stories import group_stories
+    from storylens.ingest import read_inputs
+    from storylens.pipeline import _attach_copies, drop_exact_duplicates
+    from storylens.settings import Settings
+    from storylens.understand import analyze_doc
+    from storylens.understand.embed import VectorTable
+    from storylens.understand.nlp import get_nlp
+
+    arts, _ = load_articles()
+    arts = arts[:limit]
+    first = arts[::3]
+    copies = [wire_copy(a, "Wire Reprints") for a in first]
+    settings = Settings(workers=1)
+    embedder = _Clocked(stage_embedder(settings))
+
+    def cpu(fn: Callable[[], object]) -> tuple[float, object]:
+        c = time.process_time()
+        out = fn()
+        return time.process_time() - c, out
+
+    # ingest: reading JSONL records (cleanup, outlet, content hash) and dropping exact duplicates
+    ingest: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, corpus in (("warm-up", first), ("fresh", arts), ("+ duplicates", arts + first)):
+            path = Path(tmp) / f"{len(corpus)}.jsonl"
+            _jsonl(corpus, path)
+            ingest[name], kept = cpu(lambda: drop_exact_duplicates([a for a in read_inputs([str(path)], settings) if isinstance(a, Article)]))
+            assert len(kept[0]) == len(set(a.id for a in corpus)), "exact duplicates were kept"  # type: ignore[index]
+
+    def understand(items: Sequence[Article]) -> tuple[float, float, list]:
+        p, docs = cpu(lambda: list(get_nlp().pipe([a.text for a in items], batch_size=8)))
+        f, out = cpu(lambda: [analyze_doc(d, a) for d, a in zip(docs, items)])  # type: ignore[arg-type]
+        return p, f, out  # type: ignore[return-value]
+
+    parse_o, find_o, an_o = understand(arts)
+    parse_c, find_c, an_c = understand(copies)
+
+    def group_compare(items: Sequence[Article], analyses: list) -> tuple[float, float, float]:
+        by_id = {a.article.id: a for a in analyses}
+
+        def group() -> list:
+            found = find_copies(items, threshold=settings.near_duplicate_threshold)
+            originals = [a for a in analyses if a.article.id not in found]
+            return _attach_copies(list(group_stories(originals, threshold=settings.story_threshold)), found, by_id)
+
+        g, stories = cpu(group)
+        embedder.cpu = 0.0
+        c, _ = cpu(lambda: [
+            compare_story(s, [by_id[i] for i in s.article_ids], settings, VectorTable({}, embedder)) for s in stories  # type: ignore[union-attr]
+        ])
+        return g, c - embedder.cpu, embedder.cpu
+
+    group_compare(arts[:3], an_o[:3])  # warm-up: lexicons, the parse vocabulary, the model session
+    g_o, c_o, e_o = group_compare(arts, an_o)
+    g_c, c_c, e_c = group_compare(arts + copies, an_o + an_c)
+    fresh = {"ingest": ingest["fresh"], "spaCy parse": parse_o, "findings": find_o,
+             "dedupe + grouping": g_o, "claim embeddings (in compare)": e_o, "rest of compare": c_o}
+    copy = {"ingest": None, "spaCy parse": parse_c, "findings": find_c,
+            "dedupe + grouping": g_c - g_o, "claim embeddings (in compare)": e_c - e_o, "rest of compare": c_c - c_o}
+    per_fresh = sum(fresh.values()) / len(arts)
+    dup = (ingest["+ duplicates"] - ingest["fresh"]) / len(first)
+    print(f"{len(arts)} BASIL articles; {len(first)} exact duplicates; {len(copies)} edited wire copies (one per story)")
+    print(f"a fresh article: {per_fresh:.3f} CPU s, of which")
+    for name, sec in fresh.items():
+        print(f"  {name}: {sec / len(arts):.3f}")
+    print(f"an exact duplicate (read, hashed, dropped): {dup:.4f} CPU s = {100 * dup / per_fresh:.1f} % of a fresh article")
+    total = sum(v for v in copy.values() if v is not None) / len(copies)
+    print(f"an edited wire copy (reading not counted): {total:.3f} CPU s = {100 * total / per_fresh:.0f} % of a fresh article, of which")
+    for name, sec in copy.items():
+        if sec is not None:
+            print(f"  {name}: {sec / len(copies):.3f}")
+
+
 def _tree_rss_mb(root: int) -> float:
     """Resident memory of ``root`` and all its descendants (from /proc), in MiB."""
     parent: dict[int, int] = {}
@@ -336,9 +436,9 @@ def bench_memory(sizes: Sequence[int], store: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("ratio", "copies", "incremental", "engines", "memory", "stages"))
+    parser.add_argument("what", choices=("ratio", "copies", "copy-stages", "incremental", "engines", "memory", "stages"))
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--limit", type=int, default=60, help="engines: the first N BASIL articles")
+    parser.add_argument("--limit", type=int, default=0, help="engines (default 60), copies (default 150): the first N BASIL articles")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--store", action="store_true", help="memory: run through a store")
     args = parser.parse_args(argv)
@@ -351,11 +451,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.what == "ratio":
         bench_ratio(args.repeat)
     elif args.what == "copies":
-        bench_copies(args.repeat)
+        bench_copies(args.repeat, args.limit or 150)
+    elif args.what == "copy-stages":
+        bench_copy_stages(args.limit or 150)
     elif args.what == "incremental":
         bench_incremental(args.repeat)
     elif args.what == "engines":
-        bench_engines(args.limit, args.repeat)
+        bench_engines(args.limit or 60, args.repeat)
     elif args.what == "stages":
         bench_stages()
     else:
