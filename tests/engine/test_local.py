@@ -145,6 +145,26 @@ def test_a_compare_job_gets_token_states_for_the_same_fact_decision():
     assert states[0].vectors.shape[0] == len(states[0].ids) > 3
 
 
+def test_a_compare_job_runs_blas_on_one_thread(monkeypatch):
+    # each candidate pair's small matrix product must not be split over threads that wait for a
+    # core; the caller's own BLAS setting is left as it was
+    from threadpoolctl import threadpool_info
+
+    import storylens.compare as compare
+    from storylens.engine.tasks import CompareJob, compare_job
+    from storylens.model import Story
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    monkeypatch.setattr(compare, "compare_story", lambda *args: seen.append(blas_threads()))
+    before = blas_threads()
+    compare_job(CompareJob(Story(id="s", article_ids=(), title="t"), (), {}), Settings())
+    assert seen == [{1}]
+    assert blas_threads() == before
+
+
 def test_vector_table_gives_token_states_running_each_distinct_text_once():
     from storylens.understand.embed import TokenStates
 
