@@ -143,6 +143,23 @@ def test_a_vote_and_a_passage_are_one_kind_of_event(nlp, embedder):
     assert [c.kind for c in found.conflicts] == ["date"]
 
 
+@pytest.mark.parametrize("day, joins", [("Tuesday", True), ("Monday", False)])
+def test_an_outlet_agreeing_with_one_side_joins_it(nlp, embedder, day, joins):
+    # C shares too few words with B to be compared with it directly; when it dates the passage
+    # as A does, the conflict is A and C against B (B the less supported side)
+    found = _story(
+        nlp, embedder,
+        ("A", "The town council resolution on the harbour toll passed Tuesday after a short debate.", WEDNESDAY),
+        ("B", "On Wednesday, the town council voted 7-2 on a measure that set the harbour toll.", WEDNESDAY),
+        ("C", f"Critics mocked the councillors for passing a resolution on {day} about the harbour toll.", WEDNESDAY),
+    )
+    (c,) = [c for c in found.conflicts if c.kind == "date" and {"A", "B"} <= {r.outlet for r in c.claims}]
+    assert ("C" in {r.outlet for r in c.claims}) is joins
+    if joins:
+        assert c.detail.index("C:") < c.detail.index(" vs ") < c.detail.index("B:")
+        assert {o for outlets in found.contradicted.values() for o in outlets} == {"B"}
+
+
 @pytest.mark.parametrize(
     "a, b",
     [

@@ -354,6 +354,9 @@ def _context(
         if verb is not None and verb.pos_ in ("VERB", "AUX"):
             if head.dep_ == "dobj":
                 words.append(verb)
+                # "passing a resolution on Tuesday": whether the date hangs on the object or
+                # on its verb is a coin toss for the parser; what happened is the verb's too
+                event = event | _event_words(verb)
             actor, target = _clause_roles(verb, inside | {t.i for t in words if t.i != verb.i}, mentions)
         else:
             actor, target = frozenset(), frozenset()
@@ -618,12 +621,6 @@ def _same_event_vetoed(a: _Slot, b: _Slot) -> bool:
         return True  # dates of two different things: "the nomination on Tuesday" / "last week's debate"
     if a.kind_of and b.kind_of and not a.kind_of & b.kind_of:
         return True  # two of a kind: "last week's opening debate" / "the vice presidential debate"
-    if a.kind == "date":
-        ta, tb = a.value, b.value
-        assert isinstance(ta, TimeRef) and isinstance(tb, TimeRef)
-        # the same relative words: the texts agree, only the publication days differ
-        if ta.anchor == tb.anchor == "publication" and ta.text.casefold() == tb.text.casefold():
-            return True
     return False
 
 
@@ -656,6 +653,9 @@ def _disagreement(a: _Slot, b: _Slot) -> str | None:
         return _values_differ(a.value, b.value)
     ta, tb = a.value, b.value
     assert isinstance(ta, TimeRef) and isinstance(tb, TimeRef)
+    # the same relative words ("earlier today"): the texts agree, only the publication days differ
+    if ta.anchor == tb.anchor == "publication" and ta.text.casefold() == tb.text.casefold():
+        return None
     overlap = _naive(ta.start) < _naive(tb.end) and _naive(tb.start) < _naive(ta.end)  # type: ignore[arg-type]
     return None if overlap else "dates"
 
@@ -665,7 +665,7 @@ class _Pair:
     a: _Slot
     b: _Slot
     score: float
-    why: str
+    why: str | None  # how the values disagree; None for two values that agree
     firm: bool  # the same event word: enough to show it
 
 
@@ -676,24 +676,27 @@ def _slot_pairs(
     aligned: set[frozenset[int]],
     embedder: Embedder | None,
 ) -> list[_Pair]:
-    """Pairs of slots of different outlets whose values disagree, scored for being one slot."""
+    """Pairs of slots of different outlets whose values disagree, scored for being one slot; and
+    the pairs that agree on a value with one of those (they may join its side of a conflict)."""
     outlet = [articles[c.article_id].outlet.name for c in claims]
     df = Counter(w for c in claims for w in content_words(c.text))
     n = len(claims)
     idf = {w: math.log((n + 1) / (k + 0.5)) for w, k in df.items()}
-    candidates: list[tuple[_Slot, _Slot, str]] = []
+    candidates: list[tuple[_Slot, _Slot, str | None]] = []
+    agreeing: list[tuple[_Slot, _Slot]] = []
     for i, a in enumerate(slots):
         for b in slots[i + 1 :]:
-            if outlet[a.claim] == outlet[b.claim] or a.kind != b.kind:
+            if outlet[a.claim] == outlet[b.claim] or a.kind != b.kind or _same_event_vetoed(a, b):
                 continue
             why = _disagreement(a, b)
-            if why is None or _same_event_vetoed(a, b):
-                continue
-            if a.kind == "date" and _days_apart(a, b) > FAR_DAYS and frozenset({a.claim, b.claim}) not in aligned:
-                continue
-            candidates.append((a, b, why))
+            if why is None:
+                agreeing.append((a, b))
+            elif a.kind != "date" or _days_apart(a, b) <= FAR_DAYS or frozenset({a.claim, b.claim}) in aligned:
+                candidates.append((a, b, why))
     if not candidates:
         return []
+    disputed = {id(s) for a, b, _ in candidates for s in (a, b)}
+    candidates += [(a, b, None) for a, b in agreeing if id(a) in disputed or id(b) in disputed]
     phrases = list(dict.fromkeys(p for a, b, _ in candidates for p in (a.phrase, b.phrase)))
     if embedder is not None:
         vec = dict(zip(phrases, embedder.embed(phrases)))
@@ -758,17 +761,21 @@ def _slot_conflicts(
 ) -> list[tuple[Conflict, frozenset[str], bool]]:
     """(conflict, contradicted outlets, shown?) from the scored pairs: the shown conflicts from
     the pairs at or above SHOW, then the possible ones from the pairs between POSSIBLE and SHOW
-    that do not repeat a shown pair's two values."""
-    shown = [p for p in pairs if p.score >= SHOW and p.firm]
+    that do not repeat a shown pair's two values. A value that agrees with one side, on a pair
+    that would be shown, joins that side."""
+    disputes = [p for p in pairs if p.why is not None]
+    agree = [p for p in pairs if p.why is None and p.score >= POSSIBLE and p.firm]
+    shown = [p for p in disputes if p.score >= SHOW and p.firm]
     taken = {frozenset({id(p.a), id(p.b)}) for p in shown}
-    doubtful = [p for p in pairs if p.score >= POSSIBLE and frozenset({id(p.a), id(p.b)}) not in taken]
-    return [(c, a, True) for c, a in _components(shown, claims, articles, fact_ids)] + [
-        (c, frozenset(), False) for c, _ in _components(doubtful, claims, articles, fact_ids)
+    doubtful = [p for p in disputes if p.score >= POSSIBLE and frozenset({id(p.a), id(p.b)}) not in taken]
+    return [(c, a, True) for c, a in _components(shown, agree, claims, articles, fact_ids)] + [
+        (c, frozenset(), False) for c, _ in _components(doubtful, agree, claims, articles, fact_ids)
     ]
 
 
 def _components(
     kept: Sequence[_Pair],
+    agree: Sequence[_Pair],
     claims: Sequence[Claim],
     articles: Mapping[str, Article],
     fact_ids: Mapping[int, tuple[str, ...]],
@@ -776,7 +783,10 @@ def _components(
     """Pairs grouped into conflicts of two sides, best pair first: a pair joins a conflict when
     one of its values is already on a side and the other agrees with everything on the other
     side and with nothing on the first (A and B say Tuesday, C Wednesday: one conflict; a third
-    outlet's Monday is a conflict of its own, shown on its own score)."""
+    outlet's Monday is a conflict of its own, shown on its own score). Then a value that
+    ``agree`` pairs with one on a side joins that side when it fits there: two outlets that
+    date a vote Tuesday against one that says Wednesday are one conflict of two against one,
+    even when only one of the two shares enough words with the third to be compared with it."""
     groups: list[tuple[list[_Slot], list[_Slot], _Pair]] = []
     for p in sorted(kept, key=lambda p: -p.score):
         for left, right, _ in groups:
@@ -784,6 +794,16 @@ def _components(
                 break
         else:
             groups.append(([p.a], [p.b], p))
+    for left, right, _ in groups:
+        grown = True
+        while grown:
+            grown = any(
+                _side_with(y, side, other)
+                for p in agree
+                for side, other in ((left, right), (right, left))
+                for x, y in ((p.a, p.b), (p.b, p.a))
+                if any(s is x for s in side)
+            )
     out = []
     for left, right, best in groups:
         sides = [sorted(side, key=lambda s: (claims[s.claim].article_id, claims[s.claim].span.start)) for side in (left, right)]
@@ -822,6 +842,17 @@ def _join(x: _Slot, y: _Slot, side: list[_Slot], other: list[_Slot]) -> bool:
         return False
     if all(_disagreement(y, s) is not None for s in side) and all(_disagreement(y, s) is None for s in other):
         other.append(y)
+        return True
+    return False
+
+
+def _side_with(y: _Slot, side: list[_Slot], other: list[_Slot]) -> bool:
+    """Put ``y`` on ``side`` when it agrees with all of it and with nothing on ``other``; True
+    when it was added."""
+    if any(s is y for s in (*side, *other)):
+        return False
+    if all(_disagreement(y, s) is None for s in side) and all(_disagreement(y, s) is not None for s in other):
+        side.append(y)
         return True
     return False
 
