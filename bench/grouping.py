@@ -10,20 +10,24 @@ the stories alone (the first 25 by file order, 2010-2012, and the last 25, 2012-
     python -m bench.grouping                 # scores at the default threshold
     python -m bench.grouping --sweep         # scores over a range of thresholds
     python -m bench.grouping --threshold 0.2 --no-time
+    python -m bench.grouping --crossval      # held-out scores: tuned on one half, scored on the other
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from bench.data import BENCH, BenchDataMissing
+from storylens.group import stories as stories_module
 from storylens.group.stories import (
     DEFAULT_THRESHOLD,
     cluster_matrix,
@@ -171,15 +175,107 @@ def measure() -> dict[str, float]:
     }
 
 
+# The grid the shipped weights were chosen from (see PART_WEIGHTS in group/stories.py), and the
+# thresholds tried with each point of it.
+GRID_LEDE_SHARES = (0.0, 0.2, 0.4, 0.6)
+GRID_ENTITY_SHARES = (0.2, 0.3)
+GRID_LEDE_WORDS = (40, 60)
+GRID_LEDE_WEIGHTS = (1.0, 3.0)
+GRID_THRESHOLDS = tuple(round(0.1 + 0.005 * k, 3) for k in range(41))
+
+
+@dataclass(frozen=True, slots=True)
+class GridPoint:
+    part_weights: tuple[float, float, float]
+    lede_words: int
+    lede_weight: float
+
+
+@contextmanager
+def _weights(point: GridPoint) -> Iterator[None]:
+    """The grouping module's weights set to ``point`` for the duration (bench only)."""
+    names = ("PART_WEIGHTS", "LEDE_WORDS", "LEDE_WEIGHT")
+    saved = [getattr(stories_module, name) for name in names]
+    for name, value in zip(names, (point.part_weights, point.lede_words, point.lede_weight)):
+        setattr(stories_module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in zip(names, saved):
+            setattr(stories_module, name, value)
+
+
+def _grid() -> list[GridPoint]:
+    return [
+        GridPoint((round(1.0 - lede - ent, 3), lede, ent), words, weight)
+        for lede, ent, words, weight in itertools.product(
+            GRID_LEDE_SHARES, GRID_ENTITY_SHARES, GRID_LEDE_WORDS, GRID_LEDE_WEIGHTS
+        )
+    ]
+
+
+def _f1_by_threshold(
+    analyses: Sequence[ArticleAnalysis], gold: Mapping[str, str], point: GridPoint, *, use_time: bool
+) -> dict[float, float]:
+    with _weights(point):
+        sim = similarity_matrix(analyses, use_time=use_time)
+    return {
+        t: bcubed([[analyses[i].article.id for i in c] for c in cluster_matrix(sim, t)], gold).f1
+        for t in GRID_THRESHOLDS
+    }
+
+
+def crossval(analyses: Sequence[ArticleAnalysis], gold: Mapping[str, str]) -> list[dict[str, object]]:
+    """Two-fold cross-validation of the grouping weights and threshold over BASIL's halves.
+
+    Each half in turn is the tuning half: every grid point and threshold is scored on it
+    without dates, and the settings with the best score there (often several, tied) are scored
+    on the other, held-out half, without and with dates. Ties are reported as the worst and the
+    best held-out score among them, since nothing in the tuning half chooses between them.
+    """
+    halves_ = halves(analyses, gold)
+    grid = _grid()
+    # f1[(half, use_time)][k][threshold] for grid point k
+    f1 = {
+        (h, use_time): [_f1_by_threshold(halves_[h], gold, point, use_time=use_time) for point in grid]
+        for h in (0, 1)
+        for use_time in (False, True)
+    }
+    out: list[dict[str, object]] = []
+    for tune, check in ((0, 1), (1, 0)):
+        scored = [(score, k, t) for k, by_t in enumerate(f1[(tune, False)]) for t, score in by_t.items()]
+        best = max(score for score, _, _ in scored)
+        chosen = [(k, t) for score, k, t in scored if score == best]
+        undated = [f1[(check, False)][k][t] for k, t in chosen]
+        dated = [f1[(check, True)][k][t] for k, t in chosen]
+        out.append({
+            "tuned_on": ("first", "last")[tune],
+            "tuning_f1": best,
+            "settings_tied": len(chosen),
+            "held_out_undated_min": min(undated),
+            "held_out_undated_max": max(undated),
+            "held_out_undated_mean": sum(undated) / len(undated),
+            "held_out_dated_min": min(dated),
+            "held_out_dated_max": max(dated),
+            "held_out_dated_mean": sum(dated) / len(dated),
+        })
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--sweep", action="store_true", help="score thresholds 0.05 .. 0.40")
     parser.add_argument("--no-time", action="store_true", help="ignore publication times")
+    parser.add_argument("--crossval", action="store_true", help="tune on one half, score the other")
     args = parser.parse_args(argv)
 
     articles, gold = load_articles()
     analyses = analyze_mentions(articles)
+    if args.crossval:
+        for row in crossval(analyses, gold):
+            print(json.dumps(row))
+        return
     if args.sweep or args.no_time:
         sim = similarity_matrix(analyses, use_time=not args.no_time)
         thresholds = [round(0.025 * k, 3) for k in range(2, 17)] if args.sweep else [args.threshold]
