@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import tracemalloc
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -385,3 +386,14 @@ def test_a_bogus_content_length_loses_only_its_own_record(tmp_path: Path, gz: bo
     assert [a.title for a in articles(items)] == ["One", "Three", "Four"]
     (skip,) = [i for i in items if isinstance(i, Skipped)]
     assert "reading resumed at byte" in skip.reason
+
+
+def test_a_damaged_gzip_member_warcio_misplaces_does_not_loop_forever() -> None:
+    # a mutant found by bench/fuzz.py: after resuming at a later gzip member, warcio reported
+    # the damage at an offset before the resume point, and reading went back there for ever
+    path = Path(__file__).parent.parent / "data" / "ingest" / "offset-loop.warc.gz"
+    items = list(itertools.islice(read_warc(path, SETTINGS), 50))
+    skipped = [x for x in items if isinstance(x, Skipped)]
+    assert len(items) < 50 and skipped
+    offsets = [int(s.source.rsplit("#", 1)[1]) for s in skipped]
+    assert offsets == sorted(set(offsets))  # each skip is further into the file than the last

@@ -184,6 +184,9 @@ def _read_from(
             previous = (record, offset)
             yield from _one_record(record, offset, path, settings, counts)
         counts["skipped"] += 1
+        # warcio's offset for a damaged gzip member can lie before where this pass started;
+        # the damage is at or after the start, and each pass must move forward
+        failed_at = max(failed_at, start)
         source = f"{path}#{failed_at}"
         resume = _next_record_start(fh, failed_at + 1, gzipped)
         if resume is None:
