@@ -68,6 +68,11 @@ def test_compatible(a, b, ok):
         (q(2000, "at least", text="thousands of people"), q(200, "at least", text="hundreds of people"), None),  # vague plurals
         (q(14), q(31), "values"),
         (q(1.5e6, "up to", text="up to 1.5 million women"), q(1.2e6), None),  # a figure under the bound
+        # "as many as N" puts the figure at N: a plain figure just under it is another figure
+        (q(1.6e6, "up to", text="up to 1.6 million women"), q(1.5e6, text="1.5 million women"), "estimates"),
+        (q(1.6e6, "up to", text="up to 1.6 million women"), q(1.6e6, text="1.6 million women"), None),
+        (q(200, "up to", text="nearly 200 passengers"), q(185), None),  # "nearly" is not a figure
+        (q(200, "more than", text="more than 200 people"), q(215, text="215 people"), None),  # more detail
     ],
 )
 def test_values_differ(a, b, why):
@@ -199,6 +204,26 @@ def test_two_estimates_of_one_figure_in_different_sentences(nlp, embedder):
     )
     (c,) = [c for c in (*found.conflicts, *found.possible) if c.kind == "number"]
     assert "estimates" in c.detail and "1.5 million" in c.detail and "1.6 million" in c.detail
+
+
+@pytest.mark.parametrize("bar, shown", [(None, False), (0.9, True)])
+def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, embedder, monkeypatch, bar, shown):
+    # the parse hangs the two counts under different verbs ("covers" / "block"): no shared event
+    # word, so only a pair scoring COUNT_FIRM or more (the counted noun is already the same) is
+    # shown; this one scores about 0.94
+    import storylens.compare.conflicts as conflicts
+
+    if bar is not None:
+        monkeypatch.setattr(conflicts, "COUNT_FIRM", bar)
+    found = _story(
+        nlp, embedder,
+        ("A", "Judges doubted the sex discrimination lawsuit that covers 1.5 million workers.", WEDNESDAY),
+        ("B", "The court may block a massive sex discrimination lawsuit against the retailer on behalf of up to 1.6 million workers.", WEDNESDAY),
+    )
+    (c,) = [c for c in (*found.conflicts, *found.possible) if c.kind == "number"]
+    assert "estimates" in c.detail and "1.5 million" in c.detail and "1.6 million" in c.detail
+    assert (c in found.conflicts) is shown
+    assert c.confidence is not None and (c.confidence >= 0.8) is shown
 
 
 @pytest.mark.parametrize(
