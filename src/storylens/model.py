@@ -399,6 +399,9 @@ class Omission:
     fact_id: str
     support: int  # independent outlets that reported it
     reporters: tuple[str, ...]
+    # how sure the silence is: 1 - the highest same-fact probability between a claim of the fact
+    # and any claim of this outlet (None when no probabilities were computed)
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +451,7 @@ class StoryReport:
     timeline: tuple[TimelineEntry, ...] = ()
     framing: tuple[FramingNote, ...] = ()
     profiles: tuple[SourcingProfile, ...] = ()
-    omissions: tuple[Omission, ...] = ()  # per outlet, most supported first
+    omissions: tuple[Omission, ...] = ()  # per outlet, surest then most supported first
     events: tuple[Event, ...] = ()
     # Why this story has no comparison: a limit it exceeds, or the error that stopped its
     # comparison. Its articles are still listed; every other story of the run is complete.

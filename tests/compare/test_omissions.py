@@ -63,3 +63,13 @@ def test_an_outlet_with_a_related_claim_is_not_listed_as_omitting():
     assert got == set()  # C's claim resembles the fact (p 0.12): not a confident omission
     plain = Fact("f9", "fact f9", (), {A: "reported", B: "reported", C: "silent"}, 2)
     assert {o.outlet for o in find_omissions([plain], [A, B, C])} == {C}
+
+
+def test_sure_omissions_come_first_and_carry_a_confidence():
+    # D wrote something fairly like f3 (0.4): f3 is less sure than f6 and f2, whatever its support
+    closest = {("f3", D): 0.4, ("f6", D): 0.01}
+    oms = [o for o in find_omissions(FACTS, [A, B, C, D], closest) if o.outlet == D]
+    assert [(o.fact_id, o.confidence) for o in oms] == [("f6", 0.99), ("f2", 1.0), ("f3", 0.6)]
+    # among sure omissions support still leads; without probabilities, no confidence is given
+    assert [o.fact_id for o in find_omissions(FACTS, [D], {})] == ["f3", "f6", "f2"]
+    assert {o.confidence for o in find_omissions(FACTS, [D])} == {None}

@@ -145,7 +145,7 @@ def test_contract_fields(report):
     profiles = {p["outlet"]: p for p in story["profiles"]}
     assert profiles[LEDGER]["officials_by_affiliation"] == {"county": 1}
     assert profiles[LEDGER]["quoted"] == {"Elena Brandt": 1} and profiles[POST]["outlets_cited"] == {"Hill | Times": 2}
-    assert story["omissions"][0] == {"outlet": WIRE, "fact_id": "f4", "support": 1, "reporters": [LEDGER]}
+    assert story["omissions"][0] == {"outlet": WIRE, "fact_id": "f4", "support": 1, "reporters": [LEDGER], "confidence": None}
     assert [o["outlet"] for o in story["omissions"]] == [WIRE, WIRE, POST, POST]
     assert d["skipped"] == [{"source": "feeds/broken.xml", "reason": "not a feed: no <rss> or <feed> root"}]
     assert d["duplicates"] == {"0123456789abcdef": arts[WIRE]["id"]}

@@ -21,7 +21,7 @@ from storylens.compare.omissions import find_omissions
 from storylens.compare.samefact import Roles, candidates
 from storylens.compare.sourcing import sourcing_profiles
 from storylens.compare.timeline import build_timeline
-from storylens.model import Article, ArticleAnalysis, Claim, Entity, Mention, SourceRef, Story, StoryReport
+from storylens.model import Article, ArticleAnalysis, Claim, Entity, Fact, Mention, SourceRef, Story, StoryReport
 from storylens.settings import Settings
 from storylens.understand.embed import Embedder, EmbedderUnavailable, TokenStates
 from storylens.understand.entities import canonical_key, link_entities, mention_entity_ids
@@ -141,6 +141,31 @@ def claim_roles(
     return out
 
 
+def _closest(
+    facts: Sequence[Fact], claims: Sequence[Claim], articles: Mapping[str, Article], prob: Mapping[tuple[int, int], float]
+) -> dict[tuple[str, str], float]:
+    """Per (fact, outlet): the highest same-fact probability between a claim of the fact and a
+    claim of that outlet (0 when no pair of them was a candidate)."""
+    index = {c.id: k for k, c in enumerate(claims)}
+    outlet_of = [articles[c.article_id].outlet.name for c in claims]
+    near: dict[int, dict[str, float]] = {}
+    for (i, j), p in prob.items():
+        for a, b in ((i, j), (j, i)):
+            row = near.setdefault(a, {})
+            if p > row.get(outlet_of[b], 0.0):
+                row[outlet_of[b]] = p
+    out: dict[tuple[str, str], float] = {}
+    for fact in facts:
+        for ref in fact.claims:
+            k = index.get(ref.claim_id or "")
+            if k is None:
+                continue
+            for outlet, p in near.get(k, {}).items():
+                if p > out.get((fact.id, outlet), 0.0):
+                    out[(fact.id, outlet)] = p
+    return out
+
+
 def compare_story(
     story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
 ) -> StoryReport:
@@ -202,6 +227,6 @@ def compare_story(
         timeline=timeline,
         framing=framing_notes(facts, claims_by_id, articles, entities, mentions, docs=docs),
         profiles=sourcing_profiles(tuple(articles.values()), {a.article.id: a.sources for a in linked}, quotes),
-        omissions=find_omissions(facts, outlets),
+        omissions=find_omissions(facts, outlets, _closest(facts, claims, articles, prob)),
         events=build_events(facts, claims_by_id, articles, mentions, entities, docs) if docs is not None else (),
     )

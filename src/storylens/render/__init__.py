@@ -29,6 +29,8 @@ __all__ = [
     "story_claims",
     "conflict_facts",
     "confidence_text",
+    "omission_confidence",
+    "OMISSION_ORDER",
     "format_when",
     "articles_by_id",
     "plural",
@@ -154,6 +156,15 @@ def conflict_facts(conflict: Conflict, numbers: Mapping[str, int]) -> list[str]:
     """The ids of the facts a conflict's claims stand in that the report numbers, first fact first."""
     ids = conflict.fact_ids or ((conflict.fact_id,) if conflict.fact_id else ())
     return [f for f in dict.fromkeys(ids) if f in numbers]
+
+
+# How the omissions of an outlet are ordered (compare/omissions.py), in the reports' words.
+OMISSION_ORDER = "surest first (nothing the outlet wrote is even loosely like the fact), then best supported"
+
+
+def omission_confidence(om: Omission) -> str:
+    """ "; confidence 0.97", or "" for an omission without one."""
+    return "" if om.confidence is None else f"; confidence {om.confidence:.2f}"
 
 
 def confidence_text(conflict: Conflict) -> str:

@@ -194,7 +194,10 @@ def _profile(p: SourcingProfile) -> dict[str, Any]:
 
 
 def _omission(o: Omission) -> dict[str, Any]:
-    return {"outlet": o.outlet, "fact_id": o.fact_id, "support": o.support, "reporters": list(o.reporters)}
+    return {
+        "outlet": o.outlet, "fact_id": o.fact_id, "support": o.support, "reporters": list(o.reporters),
+        "confidence": o.confidence,
+    }
 
 
 def _entities(entities: tuple[Entity, ...], mentions: Mapping[str, tuple[Mention, ...]]) -> list[dict[str, Any]]:

@@ -20,6 +20,8 @@ from storylens.render import (
     distinctive_by_outlet,
     each_story,
     omissions_by_outlet,
+    OMISSION_ORDER,
+    omission_confidence,
     fact_status,
     format_when,
     plural,
@@ -244,14 +246,14 @@ def _omissions(sr: StoryReport, numbers: Mapping[str, int]) -> list[str]:
     if not grouped:
         return []
     texts = {f.id: f.text for f in sr.facts}
-    lines = ["### Omissions", "", "Facts other outlets reported that this outlet does not mention, best supported first.", ""]
+    lines = ["### Omissions", "", f"Facts other outlets reported that this outlet does not mention, {OMISSION_ORDER}.", ""]
     for outlet, oms in grouped.items():
         lines += [f"**{md_inline(outlet)}** is silent on {plural(len(oms), 'fact')} others reported", ""]
         for k, om in enumerate(oms[:OMISSIONS_SHOWN], 1):
             fact = f"[F{numbers[om.fact_id]}](#fact-{om.fact_id}) " if om.fact_id in numbers else f"`{om.fact_id}` "
             lines.append(
                 f"{k}. {fact}{md_inline(texts.get(om.fact_id, ''))} — reported by "
-                f"{md_inline(', '.join(om.reporters))}; support {om.support}"
+                f"{md_inline(', '.join(om.reporters))}; support {om.support}{omission_confidence(om)}"
             )
         if len(oms) > OMISSIONS_SHOWN:
             lines.append(f"\n_… and {len(oms) - OMISSIONS_SHOWN} more (all in the JSON report)._")

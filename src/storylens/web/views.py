@@ -316,7 +316,7 @@ def story_view(store: Store, story_id: str, *, show: str = "all") -> dict[str, A
         "framing": _framing(sr, codes, numbers),
         "events": _events(sr, numbers),
         "omissions": [{"outlet": om.outlet, "fact": numbers.get(om.fact_id), "support": om.support,
-                       "reporters": list(om.reporters)} for om in sr.omissions],
+                       "reporters": list(om.reporters), "confidence": om.confidence} for om in sr.omissions],
     }
 
 
