@@ -85,6 +85,25 @@ def test_sentence_cut_at_a_bracket_inside_a_quote_is_rejoined(nlp):
     assert [text[s.start : s.end] for s in spans] == [text]
 
 
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        # a state before a title, and a title before a name, cannot end a sentence
+        ("Harbour councillors are calling for Ariz. Gov. Jan Brewer to veto the toll bill. The bill has caused an uproar.",
+         ["Harbour councillors are calling for Ariz. Gov. Jan Brewer to veto the toll bill.", "The bill has caused an uproar."]),
+        ("The mayor will face either former Cong. Rob Simmons or Linda Bray in the race.",
+         ["The mayor will face either former Cong. Rob Simmons or Linda Bray in the race."]),
+        # a state at the end of a sentence, and a name after a title, stay where they are
+        ("The final will be held in Glendale, Ariz. It was first planned for Tempe.",
+         ["The final will be held in Glendale, Ariz.", "It was first planned for Tempe."]),
+        ("The harbour master met Mr. Reid. He said nothing.", ["The harbour master met Mr. Reid.", "He said nothing."]),
+    ],
+)
+def test_sentences_go_on_after_an_abbreviation_that_cannot_end_one(nlp, text, sentences):
+    spans = sentence_spans(nlp(text), _article(text).paragraphs)
+    assert [text[s.start : s.end] for s in spans] == sentences
+
+
 def test_a_plan_stated_as_fact_is_not_hedged():
     assert find_hedges("The minister was scheduled to meet the mayor on Monday.") == ()
     assert find_hedges("The minister was set to meet the mayor on Monday.") == ()

@@ -85,9 +85,12 @@ def sentence_spans(doc: "Doc", paragraphs: Sequence[Span] = ()) -> tuple[Span, .
     # The small model ends sentences early at brackets inside quotes ("“We want to use this
     # [Biden-Netanyahu] meeting ..."); a piece that does not end like a sentence is joined to the
     # next one when nothing but spaces (no paragraph break) lies between them.
+    # It also ends them after an abbreviation that cannot end one: a title before its name
+    # ("former Cong. | Rob Simmons"), or a state before a title ("calling for Ariz. | Gov. Jan
+    # Brewer to veto ...").
     out: list[Span] = []
     for sp in raw:
-        if out and not _SENTENCE_END.search(text[out[-1].start : out[-1].end]) and text[out[-1].end : sp.start].strip(" ") == "":
+        if out and text[out[-1].end : sp.start].strip(" ") == "" and _continues(text[out[-1].start : out[-1].end], text[sp.start : sp.end]):
             out[-1] = Span(out[-1].start, sp.end)
         else:
             out.append(sp)
@@ -95,6 +98,23 @@ def sentence_spans(doc: "Doc", paragraphs: Sequence[Span] = ()) -> tuple[Span, .
 
 
 _SENTENCE_END = re.compile(r"[.!?…:;]['’”\")\]]*$")
+# Newswire titles written before a name, and the AP abbreviations of US states.
+_TITLE_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:Gov|Sen|Rep|Cong|Gen|Lt|Col|Maj|Sgt|Capt|Adm|Cmdr|Dr|Mr|Mrs|Ms|Rev|Prof|Atty|Supt)\.$"
+)
+_STATE_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|"
+    r"Neb|Nev|N\.H|N\.J|N\.M|N\.Y|N\.C|N\.D|Okla|Ore|Pa|R\.I|S\.C|S\.D|Tenn|Vt|Va|Wash|W\.Va|Wis|Wyo)\.$"
+)
+
+
+def _continues(piece: str, following: str) -> bool:
+    """Whether ``following`` goes on the sentence ``piece`` the parser ended too early."""
+    if not _SENTENCE_END.search(piece):
+        return True
+    if _TITLE_ABBREVIATION.search(piece):
+        return True
+    return bool(_STATE_ABBREVIATION.search(piece)) and (following[:1].islower() or bool(_TITLE_ABBREVIATION.search(" " + following.split(" ", 1)[0])))
 
 
 def _negated(doc: "Doc", span: Span) -> bool:
