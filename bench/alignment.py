@@ -63,6 +63,9 @@ _KIND = {"number": "number", "date": "date", "negation": "negation", "entity": "
          "actor": "actor", "attribution": "quote", "quote": "quote"}
 
 Sid = tuple[str, str]  # (triplet, "B3.1")
+# Bands of a fact's confidence (its weakest same-fact probability between two outlets) for the
+# calibration check: a fact is right when every pair of its sentences is a gold pair.
+CONFIDENCE_BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,11 @@ class Counts:
     omissions_right: int = 0
     first_omissions: int = 0
     first_omissions_right: int = 0
+    # per confidence band (CONFIDENCE_BANDS): facts, facts whose every pair is a gold pair, and
+    # the sum of their confidences
+    band_facts: list[int] = field(default_factory=lambda: [0] * len(CONFIDENCE_BANDS))
+    band_right: list[int] = field(default_factory=lambda: [0] * len(CONFIDENCE_BANDS))
+    band_confidence: list[float] = field(default_factory=lambda: [0.0] * len(CONFIDENCE_BANDS))
 
     def metrics(self) -> dict[str, float]:
         def r(a: int, b: int) -> float:
@@ -184,7 +192,27 @@ class Counts:
             "factual_conflict_recall": r(self.gold_factual_found, self.gold_factual),
             "omission_precision": r(self.omissions_right, self.omissions),
             "first_omission_precision": r(self.first_omissions_right, self.first_omissions),
+            **self.calibration(),
         }
+
+    def calibration(self) -> dict[str, float]:
+        """Per confidence band, the share of facts of two or more outlets whose every pair of
+        sentences is a gold pair, and the mean confidence there; and the gap between the two,
+        weighted by the facts in each band (0 for a perfectly calibrated confidence)."""
+        out: dict[str, float] = {}
+        gap = 0.0
+        for k, (lo, hi) in enumerate(CONFIDENCE_BANDS):
+            n = self.band_facts[k]
+            name = f"{int(lo * 100)}_{int(hi * 100)}"
+            out[f"facts_conf_{name}"] = float(n)
+            if n:
+                right, mean = self.band_right[k] / n, self.band_confidence[k] / n
+                out[f"fact_precision_conf_{name}"] = round(right, 4)
+                out[f"mean_confidence_{name}"] = round(mean, 4)
+                gap += n * abs(right - mean)
+        total = sum(self.band_facts)
+        out["fact_calibration_gap"] = round(gap / total, 4) if total else 0.0
+        return out
 
 
 @dataclass
@@ -197,6 +225,9 @@ class Mapped:
     # per omission: (triplet of its fact, gold sentences of the fact's evidence, sentences of the
     # omitting outlet's articles, whether it is that outlet's first in its story)
     omissions: list[tuple[str, set[Sid], set[Sid], bool]] = field(default_factory=list)
+    # per fact of two or more outlets with a confidence: (confidence, its pairs of sentences of
+    # different outlets)
+    facts: list[tuple[float, set[frozenset[Sid]]]] = field(default_factory=list)
 
 
 def _locator(stories: Sequence[GoldStory]):
@@ -236,10 +267,14 @@ def map_report(report: Report, stories: Sequence[GoldStory]) -> Mapped:
                 sid = locate(c.article_id, c.span)
                 if sid is not None:
                     located.append((c.article_id, sid))
+            fact_pairs = set()
             for (a1, s1), (a2, s2) in combinations(located, 2):
                 if a1 != a2:
                     out.pairs.add(frozenset({s1, s2}))
                     out.shared.update((s1, s2))
+                    fact_pairs.add(frozenset({s1, s2}))
+            if fact_pairs and fact.confidence is not None:
+                out.facts.append((fact.confidence, fact_pairs))
         facts = {f.id: f for f in sr.facts}
         seen_first: set[str] = set()
         for om in sr.omissions:
@@ -306,6 +341,13 @@ def score(mapped: Mapped, stories: Sequence[GoldStory]) -> Counts:
         a, b = tuple(p)
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
+    for confidence, pairs in mapped.facts:
+        if min(min(pairs))[0] not in triplets:
+            continue
+        k = next(k for k, (lo, hi) in enumerate(CONFIDENCE_BANDS) if lo <= confidence < hi or hi == 1.0 and confidence == 1.0)
+        c.band_facts[k] += 1
+        c.band_right[k] += all(p in same for p in pairs)
+        c.band_confidence[k] += confidence
     for triplet, evidence, own, first in mapped.omissions:
         if triplet not in triplets:
             continue
@@ -332,6 +374,7 @@ def analyze(stories: Sequence[GoldStory], by_story: bool = False) -> Mapped:
         merged.shared |= m.shared
         merged.conflicts += m.conflicts
         merged.omissions += m.omissions
+        merged.facts += m.facts
     return merged
 
 

@@ -68,3 +68,17 @@ def test_an_omission_is_false_when_the_outlet_has_a_gold_partner_of_the_evidence
     got = score(m, [g]).metrics()
     assert got["omission_precision"] == 0.5
     assert got["first_omission_precision"] == 0.0
+
+
+def test_fact_confidence_is_checked_band_by_band():
+    g = _story()
+    t = g.triplet
+    right, wrong = frozenset({(t, "A0.0"), (t, "B0.0")}), frozenset({(t, "A0.0"), (t, "B0.1")})
+    m = Mapped(facts=[(0.95, {right}), (0.92, {right, wrong}), (0.6, {wrong}), (1.0, {right})])
+    got = score(m, [g]).metrics()
+    # a fact is right only when every pair of it is gold
+    assert got["facts_conf_90_100"] == 3.0 and got["fact_precision_conf_90_100"] == round(2 / 3, 4)
+    assert got["mean_confidence_90_100"] == round((0.95 + 0.92 + 1.0) / 3, 4)
+    assert got["fact_precision_conf_50_70"] == 0.0 and "fact_precision_conf_0_50" not in got
+    gap = (3 * abs(2 / 3 - (0.95 + 0.92 + 1.0) / 3) + 1 * abs(0.0 - 0.6)) / 4
+    assert got["fact_calibration_gap"] == round(gap, 4)
