@@ -21,7 +21,7 @@ from storylens.compare.conflicts import (
     rounding,
 )
 from storylens.ingest import make_article
-from storylens.model import Article, Claim, Entity, Hedge, Outlet, Quantity, Quote, SourceRef, Span
+from storylens.model import Article, Claim, Conflict, Entity, Hedge, Outlet, Quantity, Quote, SourceRef, Span
 
 
 def q(value, qualifier="exact", unit="passengers", upper=None, text=None):
@@ -202,8 +202,14 @@ def test_two_estimates_of_one_figure_in_different_sentences(nlp, embedder):
         ("A", "Judges doubted whether a lawsuit involving as many as 1.5 million workers could go on.", WEDNESDAY),
         ("B", "The court may block the lawsuit brought on behalf of up to 1.6 million workers.", WEDNESDAY),
     )
+    _the_estimates(found)
+
+
+def _the_estimates(found: ConflictFindings) -> Conflict:
+    """The one number conflict found, shown or possible: 1.5 against 1.6 million, as estimates."""
     (c,) = [c for c in (*found.conflicts, *found.possible) if c.kind == "number"]
     assert "estimates" in c.detail and "1.5 million" in c.detail and "1.6 million" in c.detail
+    return c
 
 
 @pytest.mark.parametrize("bar, shown", [(None, False), (0.9, True)])
@@ -220,8 +226,7 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
         ("A", "Judges doubted the sex discrimination lawsuit that covers 1.5 million workers.", WEDNESDAY),
         ("B", "The court may block a massive sex discrimination lawsuit against the retailer on behalf of up to 1.6 million workers.", WEDNESDAY),
     )
-    (c,) = [c for c in (*found.conflicts, *found.possible) if c.kind == "number"]
-    assert "estimates" in c.detail and "1.5 million" in c.detail and "1.6 million" in c.detail
+    c = _the_estimates(found)
     assert (c in found.conflicts) is shown
     assert c.confidence is not None and (c.confidence >= 0.8) is shown
 
