@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from storylens.compare.align import build_facts, claim_similarity, group_facts, related_claims
-from storylens.model import Article, Claim, Hedge, Outlet, Quantity, SourceRef, Span
+from storylens.model import Article, Claim, Fact, Hedge, Outlet, Quantity, SourceRef, Span
 
 
 class TableEmbedder:
@@ -196,3 +196,17 @@ def test_a_shared_resolved_day_raises_similarity():
     s_same = claim_similarity(same, TableEmbedder(t))[0, 1]
     s_other = claim_similarity(other, TableEmbedder(t))[0, 1]
     assert s_same == pytest.approx(s_other + 0.05, abs=1e-5)
+
+
+def test_two_facts_sharing_a_sentence_are_worded_differently():
+    from storylens.compare.align import _distinct_texts
+
+    shared = "The mayor vetoed the harbour toll on Tuesday."
+    f1 = Fact("f1", shared, (), {}, 2)
+    f2 = Fact("f2", shared, (), {}, 2)
+    f3 = Fact("f3", "The toll was dropped.", (), {}, 1)
+    got = _distinct_texts([(f1, [shared, "Tuesday's veto ended the toll."]), (f2, [shared, "The toll plan was postponed."]), (f3, ["The toll was dropped."])])
+    assert [f.text for f in got] == [shared, "The toll plan was postponed.", "The toll was dropped."]
+    assert got[0] is f1 and got[1].id == "f2"
+    # a fact with no other wording keeps its own
+    assert [f.text for f in _distinct_texts([(f1, [shared]), (f2, [shared])])] == [shared, shared]

@@ -11,6 +11,7 @@ support each of them. Claims that resemble a fact without stating it are kept as
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from typing import Mapping, Sequence
@@ -243,15 +244,16 @@ def build_facts(
             centrality = [float(np.mean([sim[i, j] for j in g if j != i])) for i in g]
         else:
             centrality = [1.0]
-        rep_pos = max(
+        ranked = sorted(
             range(len(g)),
             key=lambda k: (
                 articles[gc[k].article_id].outlet.name not in against,
                 centrality[k],
                 -order[gc[k].article_id],
             ),
+            reverse=True,
         )
-        rep = gc[rep_pos]
+        rep = gc[ranked[0]]
         by_outlet: dict[str, list[Claim]] = {}
         for c in gc:
             by_outlet.setdefault(articles[c.article_id].outlet.name, []).append(c)
@@ -297,6 +299,24 @@ def build_facts(
         )
         first_pos = min((order[c.article_id], c.span.start) for c in gc)
         n_outlets = sum(1 for s in status.values() if s not in ("silent", "related"))
-        facts.append(((-n_outlets, first_pos), fact))
+        # other wordings it may take (_distinct_texts): never a contradicting outlet's
+        wordings = [gc[k].text for k in ranked if articles[gc[k].article_id].outlet.name not in against] or [rep.text]
+        facts.append(((-n_outlets, first_pos), fact, wordings))
     facts.sort(key=lambda t: t[0])
-    return tuple(f for _, f in facts)
+    return _distinct_texts([(f, texts) for _, f, texts in facts])
+
+
+def _distinct_texts(facts: Sequence[tuple[Fact, Sequence[str]]]) -> tuple[Fact, ...]:
+    """The facts, each worded by a claim no fact before it is worded by, where it has one.
+
+    A sentence that states two facts stands in both; worded by it twice, the two rows would read
+    as one fact listed twice, so the later one takes its next most central claim: the one that
+    says what it adds ("Netanyahu vetoed Gallant's planned visit ..." and, in its second fact,
+    "... that trip was postponed")."""
+    used: set[str] = set()
+    out = []
+    for fact, texts in facts:
+        text = next((t for t in texts if t not in used), fact.text)
+        used.add(text)
+        out.append(fact if text == fact.text else dataclasses.replace(fact, text=text))
+    return tuple(out)
