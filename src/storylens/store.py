@@ -327,7 +327,7 @@ class StoryOutletRow:
     n_exclusive: int
     n_omitted: int
     n_contradicted: int
-    omitted: tuple[str, ...] = ()  # fact ids, most supported first
+    omitted: tuple[str, ...] = ()  # fact ids, in the report's order (surest, then most supported, first)
     profile: Mapping[str, Any] | None = None  # the outlet's SourcingProfile as JSON
 
 

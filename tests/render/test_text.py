@@ -130,7 +130,7 @@ def test_narrow_terminal_keeps_every_outlet_column(report):
 
 def test_text_shows_omissions_per_outlet_and_naming_pairs(report):
     out = render(report, "text")
-    assert "omits [CW] 2 facts others reported, most supported: F4 (support 1), F6 (support 1)" in out
+    assert "omits [CW] 2 facts others reported, surest first: F4 (support 1), F6 (support 1)" in out
     assert "omits [VPE] 2 facts others reported" in out
     assert "omits [NL]" not in out
     assert "≈ “flooding” (NL) / “reached” (CW) F2" in out

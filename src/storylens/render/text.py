@@ -182,7 +182,7 @@ def _story(console: Console, index: int, sr: StoryReport) -> None:
         line.append(f"{plural(len(oms), 'fact')} others reported")
         best = [f"F{numbers[o.fact_id]} (support {o.support})" for o in oms[:_OMISSIONS_NAMED] if o.fact_id in numbers]
         if best:
-            line.append(", most supported: " + ", ".join(best), style="dim")
+            line.append(", surest first: " + ", ".join(best), style="dim")
         console.print(line)
     for note in [n for n in sr.framing if n.kind == "naming"][:_NAMING_SHOWN]:
         line = Text("≈ ", style="bold magenta")
