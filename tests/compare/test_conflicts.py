@@ -196,6 +196,35 @@ def test_no_date_conflict(nlp, embedder, a, b):
     assert [c.detail for c in found.conflicts if c.kind == "date"] == []
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        # what goes on sale is the tickets, not the tour they are for
+        ("Tickets for the anniversary tour go on sale Friday.", {"ticket"}),
+        # a hyphenated noun stays one word
+        ("The face-off Thursday night was taking on outsized importance.", {"face-off"}),
+    ],
+)
+def test_the_subject_of_a_light_verb_names_the_event_without_what_hangs_on_it(nlp, text, words):
+    from storylens.compare.conflicts import _noun_words
+
+    doc = nlp(text)
+    subject = next(t for t in doc if t.dep_ in ("nsubj", "nsubjpass"))
+    assert words <= _noun_words(subject) and "tour" not in _noun_words(subject)
+
+
+def test_a_day_told_as_today_a_day_off_is_only_possible(nlp, embedder):
+    # "today" is the day of the page's stamp, often a date without a time, or an update's
+    found = _story(
+        nlp, embedder,
+        ("A", "The new harbour ferry service launches today with four daily crossings.", WEDNESDAY),
+        ("B", "The new harbour ferry service launched Thursday morning with four daily crossings.", THURSDAY),
+    )
+    assert [c for c in found.conflicts if c.kind == "date"] == []
+    (c,) = [c for c in found.possible if c.kind == "date"]
+    assert c.confidence is not None and c.confidence < 0.8
+
+
 def test_two_estimates_of_one_figure_in_different_sentences(nlp, embedder):
     found = _story(
         nlp, embedder,
@@ -241,6 +270,9 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
         ("The campaign spent $4,000 on flights, $2,000 on hotels and $300 on catering.", "The campaign spent $350 on catering."),
         # a whole and what may be part of it
         ("Lifeboat crews took all 86 passengers off the ferry.", "Ambulance crews took 31 passengers off the ferry to hospital."),
+        # how many sources spoke is not a count of what happened
+        ("The harbour board is investigating the ferry operator, according to two people familiar with the matter.",
+         "More than 400 people are expected to lose their jobs, according to several people familiar with the matter."),
         # a tally is not a count
         ("The council passed the toll 7-2 on Tuesday.", "The council passed the toll with 6 votes on Tuesday."),
     ],

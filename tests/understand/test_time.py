@@ -124,6 +124,10 @@ def test_durations_sets_and_refs(sentence, span_text, kind, value):
         "A second call followed.",
         "The company employs 180 people.",
         "Channel 12 reported it.",
+        # days with names of their own
+        "Some of the best Black Friday deals are already here.",
+        "She swept the Super Tuesday primaries.",
+        "The shops were busy on Cyber Monday.",
     ],
 )
 def test_no_time_expression(sentence):

@@ -422,10 +422,23 @@ def _event_words(verb: "Token", described: bool = False) -> frozenset[str]:
 
 
 def _noun_words(tok: "Token") -> set[str]:
-    """The nouns of a phrase, hyphenated compounds kept whole ("the face-off Thursday night")."""
-    text = "".join(t.text_with_ws for t in tok.subtree).casefold()
-    nouns = {t.lemma_.casefold() for t in tok.subtree if t.pos_ == "NOUN"}
+    """The nouns of a phrase, hyphenated compounds kept whole ("the face-off Thursday night"),
+    leaving out what hangs on it by a preposition or a clause: in "tickets for the anniversary
+    tour go on sale" what happens is to the tickets, not to the tour."""
+    text_of = tok.doc.text
+    dropped: set[int] = set()
+    for t in tok.subtree:
+        # attached after a space: a hyphen's parts ("face-off") are one word, not a phrase on it
+        if t.i != tok.i and t.dep_ in _ATTACHED and t.idx > 0 and text_of[t.idx - 1].isspace():
+            dropped.update(x.i for x in t.subtree)
+    phrase = [t for t in tok.subtree if t.i not in dropped]
+    text = "".join(t.text_with_ws for t in phrase).casefold()
+    nouns = {t.lemma_.casefold() for t in phrase if t.pos_ == "NOUN"}
     return nouns | {w for w in re.findall(r"[a-z]+(?:-[a-z]+)+", text)}
+
+
+# What hangs on a noun without naming it: a prepositional phrase or a clause.
+_ATTACHED = frozenset({"prep", "relcl", "acl", "appos", "conj", "cc", "punct"})
 
 
 # Words for one kind of event, so that two outlets naming it differently still date one event:
@@ -538,6 +551,10 @@ def _number_slot(
 ) -> _Slot | None:
     key = _counted(q)
     if not key:
+        return None
+    # "according to two people familiar with the matter", "three officials said": a count of
+    # who speaks, not of what happened
+    if any(src.span.overlaps(q.span) for src in claim.sources):
         return None
     text = article.text
     if _TALLY.search(text[max(0, q.span.start - 3) : q.span.start]) or _TALLY.search(text[q.span.end : q.span.end + 3]):
@@ -661,6 +678,21 @@ def _days_apart(a: _Slot, b: _Slot) -> float:
     return max(0.0, (lo - hi).total_seconds() / 86400)
 
 
+# Words whose day is the publication day's: "today", "last night". A page's publication time is
+# often a date without a time or a time zone, or the time of an update, so a day or less between
+# such a word and another outlet's date is as likely the stamp's as the outlets' (on the 181
+# extraction-benchmark pages: "Stadia launches today", stamped the day before the launch, against
+# "launched Tuesday morning"). Weekdays and dates name their day in the text and are not doubted.
+_DEICTIC = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|afternoon|evening)|last\s+night)\b", re.IGNORECASE)
+
+
+def _publication_day_doubt(a: _Slot, b: _Slot) -> bool:
+    """Two dates a day or less apart, one of them a word whose day is the publication's."""
+    ta, tb = a.value, b.value
+    assert isinstance(ta, TimeRef) and isinstance(tb, TimeRef)
+    return bool(_DEICTIC.search(ta.text) or _DEICTIC.search(tb.text)) and _days_apart(a, b) <= 1.0
+
+
 def _idf_overlap(a: frozenset[str], b: frozenset[str], idf: Mapping[str, float]) -> float:
     """Dice overlap of two word sets, each word weighted by its idf in the story."""
     shared = sum(idf.get(w, 0.0) for w in a & b)
@@ -735,6 +767,8 @@ def _slot_pairs(
         # lawsuit ... on behalf of up to 1.6 million women"); two dates always have something
         # to date, so dates need the same event word
         firm = bool(a.event & b.event) or (a.kind == "number" and score >= COUNT_FIRM)
+        if why is not None and a.kind == "date" and _publication_day_doubt(a, b):
+            firm = False
         log.debug("%s pair %.2f (%s, %s): %r / %r", a.kind, score, why, "firm" if firm else "loose", a.phrase, b.phrase)
         out.append(_Pair(a, b, score, why, firm))
     return out

@@ -514,7 +514,17 @@ def _resolve_weekday(ctx: _Ctx, wd: int, rel: str, start: int, end: int) -> date
     return ref - timedelta(days=back)
 
 
+# Days with a name of their own: "Black Friday deals", "Super Tuesday", "Good Friday" are not the
+# Friday or Tuesday nearest the publication.
+_NAMED_DAY = re.compile(
+    r"(?:\b(?:Black|Cyber|Super|Good|Holy|Ash|Maundy|Palm|Easter|Shrove|Fat|Giving|Bloody|Small\s+Business|"
+    r"Whit|Mad|Manic|Travel|Sweetest|Green)\s+)$"
+)
+
+
 def _h_weekday(m: re.Match[str], ctx: _Ctx) -> _Hit | None:
+    if not m["rel"] and _NAMED_DAY.search(ctx.text[max(0, m.start() - 20) : m.start()]):
+        return None
     wd = _WEEKDAYS.index(m["wd"])
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     pod = (m["pod"] or "").lower()
