@@ -73,3 +73,15 @@ def test_sure_omissions_come_first_and_carry_a_confidence():
     # among sure omissions support still leads; without probabilities, no confidence is given
     assert [o.fact_id for o in find_omissions(FACTS, [D], {})] == ["f3", "f6", "f2"]
     assert {o.confidence for o in find_omissions(FACTS, [D])} == {None}
+
+
+def test_an_outlet_that_shares_no_fact_neither_omits_nor_is_omitted():
+    facts = (
+        fact("g1", 2, a="reported", b="reported"),
+        fact("g2", 1, a="reported", b="silent", c="silent"),
+        fact("g3", 1, a="silent", b="silent", c="reported"),  # C tells only facts of its own
+    )
+    oms = find_omissions(facts, [A, B, C])
+    assert [(o.outlet, o.fact_id, o.reporters) for o in oms] == [(B, "g2", (A,))]
+    # with nobody sharing anything, nothing is an omission
+    assert find_omissions((fact("h1", 1, a="reported"), fact("h2", 1, b="reported")), [A, B]) == ()
