@@ -55,6 +55,23 @@ def test_fixture_page() -> None:
     assert "“cannot sign a contract it cannot fund,”" in article.text
 
 
+def test_a_page_file_without_site_name_or_url_is_named_by_its_file(tmp_path: Path) -> None:
+    # two such pages of two sites must not read as one outlet "unknown"
+    for name in ("larkspur-news.html", "ferry-blog.html.gz"):
+        path = tmp_path / name
+        data = _page().encode()
+        if name.endswith(".gz"):
+            import gzip
+
+            data = gzip.compress(data)
+        path.write_bytes(data)
+    got = [read_html_file(tmp_path / n, Settings()).outlet.name for n in ("larkspur-news.html", "ferry-blog.html.gz")]
+    assert got == ["larkspur-news", "ferry-blog"]
+    assert read_html_file(tmp_path / "larkspur-news.html", Settings(outlet="Larkspur Times")).outlet.name == "Larkspur Times"
+    # a page with a URL keeps the outlet its URL names
+    assert article_from_html(_page(), origin="x", settings=Settings(), url="https://www.reuters.com/a").outlet.name == "Reuters"
+
+
 def test_publisher_from_url_when_no_site_name() -> None:
     article = article_from_html(_page(), origin="page", settings=Settings(), url="https://www.reuters.com/world/ferry")
     assert article.outlet == Outlet("Reuters", "reuters.com", "wire")

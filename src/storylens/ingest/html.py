@@ -18,6 +18,7 @@ from storylens.ingest import (
     EncodingProblem,
     NoArticleText,
     check_length,
+    file_suffix,
     make_article,
     with_default_published,
 )
@@ -166,7 +167,7 @@ def _strip_site_suffix(title: str, sitename: str | None) -> str:
 
 
 def article_from_html(
-    html: str | bytes, *, origin: str, settings: Settings, url: str | None = None
+    html: str | bytes, *, origin: str, settings: Settings, url: str | None = None, fallback_outlet: str | None = None
 ) -> Article:
     """The article in an HTML page; raises :class:`NoArticleText` when it has no main text.
 
@@ -234,7 +235,9 @@ def article_from_html(
         meta["removed"] = list(cleaned.removed)
     article = make_article(
         cleaned.body,
-        outlet=outlet_from(sitename, url=page_url),
+        # a page with neither a site name nor a URL is named by its file, as a text file is:
+        # two such pages of different sites must not read as one outlet "unknown"
+        outlet=outlet_from(sitename or (None if page_url else fallback_outlet), url=page_url),
         title=title,
         url=page_url,
         byline=(doc.author or "").strip() or cleaned.byline,
@@ -249,4 +252,7 @@ def article_from_html(
 
 def read_html_file(path: Path, settings: Settings) -> Article:
     """The article in an HTML file (see :func:`article_from_html`)."""
-    return article_from_html(read_bytes(path, settings), origin=str(path), settings=settings)
+    stem = path.name[: -len(file_suffix(path))] or path.name
+    return article_from_html(
+        read_bytes(path, settings), origin=str(path), settings=settings, fallback_outlet=settings.outlet or stem
+    )
