@@ -127,3 +127,23 @@ def test_a_coordinator_left_in_the_paragraph_before_does_not_cut_the_next_senten
     assert not hasattr(analysis, "reason"), analysis
     for claim in analysis.claims:
         assert text[claim.span.start : claim.span.end] == claim.text
+
+
+@pytest.mark.parametrize(
+    "text, claims",
+    [
+        # the outlet's own question states nothing; the answer does
+        ("How is the harbour toll spent? The council spends it on the ferry pier.",
+         ["The council spends it on the ferry pier."]),
+        ("How’s the harbour toll spent? The council spends it on the ferry pier.",
+         ["The council spends it on the ferry pier."]),
+        # a question someone is quoted asking is a quote
+        ("“Who will pay for the new ferry pier?” the mayor asked the council.",
+         ["“Who will pay for the new ferry pier?” the mayor asked the council."]),
+    ],
+)
+def test_the_outlets_own_questions_are_not_claims(nlp, text, claims):
+    from storylens.understand.claims import find_claims
+
+    art = _article(text)
+    assert [c.text for c in find_claims(nlp(text), art)] == claims

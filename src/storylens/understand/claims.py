@@ -112,6 +112,9 @@ def _continues(piece: str, following: str) -> bool:
     """Whether ``following`` goes on the sentence ``piece`` the parser ended too early."""
     if not _SENTENCE_END.search(piece):
         return True
+    # a quoted question or exclamation and its attribution ("“Who pays?” the mayor asked")
+    if re.search(r"[?!][’”\"']$", piece) and following[:1].islower():
+        return True
     if _TITLE_ABBREVIATION.search(piece):
         return True
     return bool(_STATE_ABBREVIATION.search(piece)) and (following[:1].islower() or bool(_TITLE_ABBREVIATION.search(" " + following.split(" ", 1)[0])))
@@ -133,6 +136,8 @@ def _negated(doc: "Doc", span: Span) -> bool:
 
 
 _SPEECH_LEMMAS = frozenset("say tell report state add claim believe know think confirm indicate".split())
+_OWN_QUESTION = re.compile(r"\?\s*$")
+_QUOTE_MARK = re.compile(r"[\"“”]|(?:^|\s)['‘]|['’](?:\s|$)")
 
 
 def find_claims(
@@ -150,7 +155,12 @@ def find_claims(
     spans = sentence_spans(doc, article.paragraphs) if sentences is None else sentences
     claims: list[Claim] = []
     for sent in spans:
-        if len(re.findall(r"\w+", text[sent.start : sent.end])) < _MIN_WORDS:
+        sentence = text[sent.start : sent.end]
+        if len(re.findall(r"\w+", sentence)) < _MIN_WORDS:
+            continue
+        # the outlet's own question ("How is the plague spread?", a subhead or a teaser) states
+        # nothing to check; a question someone is quoted asking is a quote and stays
+        if _OWN_QUESTION.search(sentence) and not _QUOTE_MARK.search(sentence):
             continue
         # attribution covers the whole sentence: "X reported that A, and B" attributes B too
         sent_sources = tuple(s for s in sources if sent.contains(s.span))
