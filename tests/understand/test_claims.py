@@ -137,12 +137,20 @@ def test_a_coordinator_left_in_the_paragraph_before_does_not_cut_the_next_senten
          ["The council spends it on the ferry pier."]),
         ("How’s the harbour toll spent? The council spends it on the ferry pier.",
          ["The council spends it on the ferry pier."]),
+        # an announcement of what follows states nothing
+        ("The harbour board met for six hours on Monday to settle the toll that ferry passengers pay at the pier. "
+         "Here is what the harbour board decided:\n\nThe council spends the toll on the ferry pier.",
+         ["The harbour board met for six hours on Monday to settle the toll that ferry passengers pay at the pier.",
+          "The council spends the toll on the ferry pier."]),
+        # a question inside a quotation opened earlier is part of the quote
+        ("“We looked at every option for the pier. Who will pay for the new pier? Nobody knows yet,” the mayor said.",
+         ["“We looked at every option for the pier.", "Who will pay for the new pier?", "Nobody knows yet,” the mayor said."]),
         # a question someone is quoted asking is a quote
         ("“Who will pay for the new ferry pier?” the mayor asked the council.",
          ["“Who will pay for the new ferry pier?” the mayor asked the council."]),
     ],
 )
-def test_the_outlets_own_questions_are_not_claims(nlp, text, claims):
+def test_the_outlets_own_questions_and_announcements_are_not_claims(nlp, text, claims):
     from storylens.understand.claims import find_claims
 
     art = _article(text)

@@ -137,6 +137,8 @@ def _negated(doc: "Doc", span: Span) -> bool:
 
 _SPEECH_LEMMAS = frozenset("say tell report state add claim believe know think confirm indicate".split())
 _OWN_QUESTION = re.compile(r"\?\s*$")
+# "Here's what the early reviews say:": it announces what follows and states nothing itself
+_ANNOUNCES = re.compile(r":\s*$")
 _QUOTE_MARK = re.compile(r"[\"“”]|(?:^|\s)['‘]|['’](?:\s|$)")
 
 
@@ -158,9 +160,12 @@ def find_claims(
         sentence = text[sent.start : sent.end]
         if len(re.findall(r"\w+", sentence)) < _MIN_WORDS:
             continue
-        # the outlet's own question ("How is the plague spread?", a subhead or a teaser) states
-        # nothing to check; a question someone is quoted asking is a quote and stays
-        if _OWN_QUESTION.search(sentence) and not _QUOTE_MARK.search(sentence):
+        # the outlet's own question ("How is the plague spread?", a subhead or a teaser) or
+        # announcement ("Here's what the reviews say:") states nothing to check; a question
+        # someone is quoted asking is a quote and stays, also inside a quotation opened earlier
+        # in the paragraph ("“Why now? Who pays?” she asked": the second has no mark of its own)
+        quoted = _QUOTE_MARK.search(sentence) or _inside_quote(text[text.rfind("\n\n", 0, sent.start) + 1 : sent.start])
+        if not quoted and (_OWN_QUESTION.search(sentence) or _ANNOUNCES.search(sentence)):
             continue
         # attribution covers the whole sentence: "X reported that A, and B" attributes B too
         sent_sources = tuple(s for s in sources if sent.contains(s.span))
