@@ -225,3 +225,23 @@ def test_analyze_with_a_store_records_the_run(tmp_path):
         assert run.result["new_articles"] == 5
         assert {s["id"] for s in run.result["stories"]} == {s.story.id for s in report.stories}
         assert any("missing.txt" in s["source"] for s in run.result["skipped"])
+
+
+def test_a_run_finishes_with_its_skipped_inputs_named_as_the_caller_names_them(tmp_path, monkeypatch):
+    # the web app names uploads by their file names: the run must never be seen finished with
+    # the temporary paths (it once was, between finishing and renaming)
+    from storylens.pipeline import run
+
+    seen = []
+    finish = Store.finish_run
+
+    def spy(self, run_id, *, result=None, error=None):
+        seen.append(result)
+        finish(self, run_id, result=result, error=error)
+
+    monkeypatch.setattr(Store, "finish_run", spy)
+    missing = str(tmp_path / "tmp-upload" / "000" / "notes.txt")
+    run([str(EXAMPLES), missing], Settings(store=str(tmp_path / "runs.sqlite")),
+        source_name=lambda s: "upload: notes.txt" if s == missing else s)
+    assert len(seen) == 1  # finished once, with the final names
+    assert [s["source"] for s in seen[0]["skipped"]] == ["upload: notes.txt"]

@@ -464,9 +464,12 @@ def record_run(
     *,
     progress: Progress = _no_progress,
     run_id: int | None = None,
+    source_name: Callable[[str], str] | None = None,
 ) -> Report:
     """Run ``work`` as one recorded library update: its progress and result (the stories it
-    touched, the inputs skipped and why) are kept in the store's ``runs`` table."""
+    touched, the inputs skipped and why) are kept in the store's ``runs`` table.
+    ``source_name`` names a skipped input as the user knows it (an upload by its file name,
+    not its temporary path) in the result, written once, when the run is finished."""
     if run_id is None:
         run_id = store.start_run(kind, inputs)
     else:
@@ -486,15 +489,16 @@ def record_run(
     except BaseException as exc:
         store.finish_run(run_id, error=f"{type(exc).__name__}: {exc}")
         raise
-    store.finish_run(run_id, result=run_result(report, store.count_articles() - before))
+    store.finish_run(run_id, result=run_result(report, store.count_articles() - before, source_name))
     return report
 
 
-def run_result(report: Report, new_articles: int) -> dict[str, Any]:
+def run_result(report: Report, new_articles: int, source_name: Callable[[str], str] | None = None) -> dict[str, Any]:
     """The JSON kept for a finished run."""
+    name = source_name or (lambda source: source)
     return {
         "new_articles": new_articles,
         "stories": [{"id": s.story.id, "title": s.story.title, "articles": len(s.articles)} for s in report.stories],
-        "skipped": [{"source": s.source, "reason": s.reason} for s in report.skipped],
+        "skipped": [{"source": name(s.source), "reason": s.reason} for s in report.skipped],
         "duplicates": len(report.duplicates),
     }

@@ -392,13 +392,15 @@ def run(
     stdin: TextIO | None = None,
     progress: Progress = _no_progress,
     run_id: int | None = None,
+    source_name: Callable[[str], str] | None = None,
 ) -> Report:
     """All stages from input paths to the :class:`Report` (rendering is left to the caller).
 
     With ``settings.store``, feed entries fetched successfully in an earlier run are not fetched
     again, and every fetch (success or reason of failure) is recorded; the articles join the
     store's library and the report holds the library stories they are in. The run is recorded
-    in the store (``run_id``: a run already created there, e.g. queued by the web app).
+    in the store (``run_id``: a run already created there, e.g. queued by the web app;
+    ``source_name``: how its skipped inputs are named there, e.g. uploads by their file names).
     """
     if not settings.store:
         return _run(paths, settings, stdin, progress, None)
@@ -407,7 +409,7 @@ def run(
     with Store.open(settings.store, verify=True) as store:
         return record_run(
             store, "analyze", paths, lambda tracked: _run(paths, settings, stdin, tracked, store),
-            progress=progress, run_id=run_id,
+            progress=progress, run_id=run_id, source_name=source_name,
         )
 
 

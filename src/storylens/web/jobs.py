@@ -98,26 +98,16 @@ class JobRunner:
         settings = dataclasses.replace(self.settings, store=self.store_path, outlet=job.outlet)
         files = sorted(str(p) for p in job.folder.glob("*/*")) if job.folder else []
         paths = [*job.urls, *files]
-        try:
-            run(paths, settings, run_id=job.run_id)
-        finally:
-            if job.folder is not None:
-                self._name_uploads(job)
+        prefix = str(job.folder) + "/" if job.folder is not None else None
 
-    def _name_uploads(self, job: Job) -> None:
-        """Skipped inputs are listed by the name the file was uploaded as, not its temp path."""
-        with Store.open(self.store_path) as store:
-            record = store.get_run(job.run_id)
-            if record is None or record.result is None:
-                return
-            prefix = str(job.folder) + "/"
-            result = dict(record.result)
-            result["skipped"] = [
-                {**s, "source": "upload: " + s["source"][len(prefix):].split("/", 1)[-1]}
-                if str(s.get("source", "")).startswith(prefix) else s
-                for s in result.get("skipped", [])
-            ]
-            store.finish_run(job.run_id, result=result)
+        def source_name(source: str) -> str:
+            # skipped inputs are listed by the name the file was uploaded as, not its temp path;
+            # named in the result the run is finished with, so no reader sees the temp path
+            if prefix is not None and source.startswith(prefix):
+                return "upload: " + source[len(prefix):].split("/", 1)[-1]
+            return source
+
+        run(paths, settings, run_id=job.run_id, source_name=source_name)
 
 
 def _safe_name(name: str) -> str:
