@@ -5,8 +5,10 @@ it may tell the fact in other words, and a false omission costs a reader's trust
 missing one. For the same reason an outlet that shares no fact at all with another one of the
 story (another event grouped in, or one told too differently to align) neither omits nor is
 omitted: on BASIL's 50 stories one story's three outlets shared nothing and would have had 130
-omissions between them; on the 181 extraction pages, two unrelated reports grouped as one. Each omission carries a ``confidence``: one minus the highest same-fact probability
-between the fact's claims and any claim of the silent outlet.
+omissions between them; on the 181 extraction pages, two unrelated reports grouped as one.
+
+Each omission carries a ``confidence``: one minus the highest same-fact probability between the
+fact's claims and any claim of the silent outlet.
 
 Ranking: the sure omissions first (no sentence of the outlet even loosely like the fact), then
 the rest; within each, by the fact's independent support (copies and shared sources count once),
@@ -59,7 +61,7 @@ def find_omissions(
     for outlet in outlets:
         if outlet in isolated:
             continue
-        found: list[tuple[tuple[int, int, int], Omission]] = []
+        found: list[tuple[tuple[bool, int, int, float, int], Omission]] = []
         for pos, fact in enumerate(facts):
             if fact.status.get(outlet, "silent") != "silent":
                 continue
