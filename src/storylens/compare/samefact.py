@@ -358,7 +358,8 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
 # Two outlets that print the same run of seven words, four of them content words ("I'm addicted
 # to spending and big government"), quote or copy one statement: on the 15 annotated stories of
 # cross-outlet-alignment, 98 of the 100 sentence pairs with such a run are the same fact (one is
-# a gold conflict: one quote, its polarity changed). The model weighs a verbatim run only up to
+# a gold conflict: one quote, its polarity changed; counted over all 15, so the held-out 7 are
+# in-sample for this rule). The model weighs a verbatim run only up to
 # eight words as a share of the shorter sentence, so a shared quote inside two long sentences that
 # say more around it scored below the bar (4 such pairs on the tuning half, all the same fact).
 # Such a pair is at least VERBATIM_FLOOR.
