@@ -72,6 +72,23 @@ def test_a_page_file_without_site_name_or_url_is_named_by_its_file(tmp_path: Pat
     assert article_from_html(_page(), origin="x", settings=Settings(), url="https://www.reuters.com/a").outlet.name == "Reuters"
 
 
+def test_site_name_and_address_parsed_into_the_body_still_name_the_outlet(tmp_path: Path) -> None:
+    # a stray element early in the head ends it for the parser: the meta tags after it land in
+    # the body, where the extraction library does not look for them
+    head = (
+        '<div class="ad-slot"></div><meta property="og:site_name" content="Larkspur Ledger">'
+        '<link rel="canonical" href="https://www.larkspurledger.example/2024/03/ferry">'
+    )
+    path = tmp_path / "0f3a9c.html"
+    path.write_text(_page(head=head), encoding="utf-8")
+    article = read_html_file(path, Settings())
+    assert article.outlet == Outlet("Larkspur Ledger", "larkspurledger.example", None)
+    assert article.url == "https://www.larkspurledger.example/2024/03/ferry"
+    # a relative canonical link names no site: the file still does
+    path.write_text(_page(head='<div></div><link rel="canonical" href="/2024/03/ferry">'), encoding="utf-8")
+    assert read_html_file(path, Settings()).outlet.name == "0f3a9c"
+
+
 def test_publisher_from_url_when_no_site_name() -> None:
     article = article_from_html(_page(), origin="page", settings=Settings(), url="https://www.reuters.com/world/ferry")
     assert article.outlet == Outlet("Reuters", "reuters.com", "wire")

@@ -24,6 +24,10 @@ from storylens.model import Outlet
         (("Larkspur Post",), {"url": "https://www.larkspurpost.example/a"}, Outlet("Larkspur Post", "larkspurpost.example", None)),
         ((), {"url": "https://News.Example.org:8080/a"}, Outlet("news.example.org", "news.example.org", None)),
         (("Larkspur Post",), {"kind": "regional"}, Outlet("Larkspur Post", None, "regional")),
+        # an unknown site that gives its name as an address is named by its host, as its pages
+        # without a name are
+        (("https://www.quarrybay-herald.example",), {}, Outlet("quarrybay-herald.example", "quarrybay-herald.example", None)),
+        (("www.quarrybay-herald.example",), {"url": "https://quarrybay-herald.example/a"}, Outlet("quarrybay-herald.example", "quarrybay-herald.example", None)),
         ((), {}, Outlet("unknown", None, None)),
     ],
 )

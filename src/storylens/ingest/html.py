@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from storylens.ingest import (
     EncodingProblem,
@@ -166,6 +166,25 @@ def _strip_site_suffix(title: str, sitename: str | None) -> str:
     return title.strip()
 
 
+def _first_value(tree: Any, paths: Sequence[str]) -> str | None:
+    for path in paths:
+        for value in tree.xpath(path):
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
+
+
+def _page_identity(tree: Any) -> tuple[str | None, str | None]:
+    """The site name and address a page declares, wherever its markup puts them. trafilatura
+    reads them from the head only; a page whose head breaks early (a stray element before the
+    meta tags) has them parsed into the body, and was named by its file name."""
+    name = _first_value(tree, ('//meta[@property="og:site_name"]/@content', '//meta[@name="application-name"]/@content'))
+    address = _first_value(tree, ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'))
+    if address is not None and not address.lower().startswith(("http://", "https://")):
+        address = None  # a relative canonical link names no site
+    return name, address
+
+
 def article_from_html(
     html: str | bytes, *, origin: str, settings: Settings, url: str | None = None, fallback_outlet: str | None = None
 ) -> Article:
@@ -206,8 +225,11 @@ def article_from_html(
         raise NoArticleText("no main article text found in the HTML page")
 
     sitename = (doc.sitename or "").strip() or None
-    title = _strip_site_suffix(doc.title, sitename) if doc.title else None
     page_url = doc.url or url
+    if sitename is None or page_url is None:
+        found_name, found_url = _page_identity(tree)
+        sitename, page_url = sitename or found_name, page_url or found_url
+    title = _strip_site_suffix(doc.title, sitename) if doc.title else None
     cleaned = clean_text(text, known_title=title)
     check_length(cleaned.body, settings)
     if not title and cleaned.title:

@@ -145,6 +145,11 @@ def outlet_from(
     if by_name is None and name and _LOOKS_LIKE_DOMAIN.match(name):
         name_host = normalize_domain(name)
         by_name = _lookup_domain(name_host) if name_host else None
+        if by_name is None and name_host:
+            # a site name given as an address ("https://www.example-news.com"): named by its
+            # host, as the site's pages that give no name at all are
+            name = name_host
+            host = host or name_host
     if by_name is not None:
         display, main_domain, known_kind = by_name
         return Outlet(name=display, domain=main_domain, kind=kind or known_kind)
