@@ -73,6 +73,12 @@ def test_compatible(a, b, ok):
         (q(1.6e6, "up to", text="up to 1.6 million women"), q(1.6e6, text="1.6 million women"), None),
         (q(200, "up to", text="nearly 200 passengers"), q(185), None),  # "nearly" is not a figure
         (q(200, "more than", text="more than 200 people"), q(215, text="215 people"), None),  # more detail
+        # a range's top is an estimate of the most: against a bound or range topping out elsewhere
+        (q(5e5, "range", upper=1.6e6, text="500,000 to 1.6 million"), q(1.5e6, "up to", text="as many as 1.5 million"), "estimates"),
+        (q(5e5, "range", upper=1.6e6, text="500,000 to 1.6 million"), q(1.6e6, "up to", text="up to 1.6 million"), None),
+        (q(10, "range", upper=20, text="10 to 20"), q(10, "range", upper=30, text="10 to 30"), "estimates"),
+        (q(5e5, "range", upper=1.6e6, text="500,000 to 1.6 million"), q(1.5e6, text="1.5 million"), None),  # inside it
+        (q(10, "range", upper=20, text="10 to 20"), q(25, "more than", text="more than 25"), "values"),
     ],
 )
 def test_values_differ(a, b, why):
@@ -434,3 +440,22 @@ def test_sources_reached_through_a_pronoun_or_title_are_not_compared():
     named = SourceRef(Span(0, 1), "Blumenthal", "person", name="Richard Blumenthal", entity_id="e5")
     arts, claims = _pair(text.format("The A.G."), text.format("Blumenthal"), src_a=(ag,), src_b=(named,))
     assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
+
+
+def test_an_outlet_restating_its_figure_joins_its_side_of_the_conflict(nlp, embedder, monkeypatch):
+    # B gives its figure twice, the second time as a range topping out where its bound does: one
+    # conflict, B's two sentences on its side, and no "possible" repeat of it
+    import storylens.compare.conflicts as conflicts
+
+    monkeypatch.setattr(conflicts, "COUNT_FIRM", 0.8)
+    found = _story(
+        nlp, embedder,
+        ("A", "Judges doubted the sex discrimination lawsuit that covers as many as 1.5 million workers.", WEDNESDAY),
+        ("B", "The court may block a massive sex discrimination lawsuit against the retailer on behalf of up to"
+              " 1.6 million workers. Estimates of how many workers could be included in the discrimination lawsuit run"
+              " from 500,000 to 1.6 million.", WEDNESDAY),
+    )
+    (c,) = [c for c in found.conflicts if c.kind == "number"]
+    assert [r.outlet for r in c.claims] == ["A", "B", "B"]
+    assert "B: “up to 1.6 million workers”, “500,000 to 1.6 million”" in c.detail
+    assert [p for p in found.possible if p.kind == "number"] == []

@@ -32,6 +32,12 @@ CASES = [
     ("Between 10 and 20 soldiers died.", "Between 10 and 20 soldiers", 10.0, "range", "soldiers", 20.0),
     ("They sent 10 to 20 drones.", "10 to 20 drones", 10.0, "range", "drones", 20.0),
     ("Twenty-five tanks crossed.", "Twenty-five tanks", 25.0, "exact", "tanks", None),
+    # "from X to Y" after a word of extent is a range, not a change
+    ("Estimates range from 300 to 450 ferries.", "300 to 450 ferries", 300.0, "range", "ferries", 450.0),
+    ("Counts ran anywhere from 40 to 60 boats.", "40 to 60 boats", 40.0, "range", "boats", 60.0),
+    # a bare number counts what its sentence asked about before it; the span is the number's
+    ("Estimates of how many anglers could join the suit run from 500 to 1,600.", "500 to 1,600", 500.0, "range", "anglers", 1600.0),
+    ("The number of stranded passengers was 240 by noon.", "240", 240.0, "exact", "passengers", None),
     ("The budget is over $48 billion.", "over $48 billion", 48e9, "more than", "USD", None),
 ]
 
@@ -90,6 +96,9 @@ def test_month_day_without_exclude_is_not_a_quantity(nlp):
 def test_from_to_is_two_numbers_not_a_range(nlp):
     qs = find_quantities(nlp("The toll rose from 10 to 20."))
     assert [(q.value, q.qualifier) for q in qs] == [(10.0, "exact"), (20.0, "exact")]
+    # a word tagged as a noun that says the extent is not what is counted
+    qs = find_quantities(nlp("The number of dead ranges from 12 to 20, officials said."))
+    assert [(q.value, q.qualifier, q.unit, q.upper) for q in qs] == [(12.0, "range", None, 20.0)]
 
 
 @pytest.mark.parametrize(

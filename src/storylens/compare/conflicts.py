@@ -162,7 +162,8 @@ def _values_differ(a: Quantity, b: Quantity) -> str | None:
 
     Two bounds of the same direction are two estimates of one figure ("as many as 1.5 million" /
     "up to 1.6 million"): they disagree when the figures do, although both may hold logically;
-    so do an upper bound and a plain figure just under it.
+    so do an upper bound and a plain figure just under it, and a range and a bound or range
+    whose tops differ.
     """
     if not compatible(a, b):
         return "values"
@@ -178,7 +179,23 @@ def _values_differ(a: Quantity, b: Quantity) -> str | None:
         bound, plain = (a, b) if ba == "upper" else (b, a)
         if plain.qualifier in ("exact", "about") and bound.value > 0 and ESTIMATE_NEAR <= plain.value / bound.value < 1:
             return "estimates"
+    # a range's top is its estimate of the most: another upper bound or range that tops out
+    # elsewhere is another estimate ("500,000 to 1.6 million" / "as many as 1.5 million"); a
+    # plain figure inside a range is one of the values it admits
+    tops = [_top(q) for q in (a, b)]
+    if None not in tops and "range" in (a.qualifier, b.qualifier):
+        ta, tb = tops
+        assert ta is not None and tb is not None
+        if abs(ta - tb) > max(rounding(ta), rounding(tb)):
+            return "estimates"
     return None
+
+
+def _top(q: Quantity) -> float | None:
+    """The most a quantity says there may be: a range's upper end or an upper bound's figure."""
+    if q.qualifier == "range" and q.upper is not None:
+        return q.upper
+    return q.value if _bound(q) == "upper" else None
 
 
 # How close under an upper bound's figure a plain figure must be to be read as another figure
@@ -827,21 +844,37 @@ def _slot_conflicts(
     shown = [p for p in disputes if p.score >= SHOW and p.firm]
     taken = {frozenset({id(p.a), id(p.b)}) for p in shown}
     doubtful = [p for p in disputes if p.score >= POSSIBLE and frozenset({id(p.a), id(p.b)}) not in taken]
-    return [(c, a, True) for c, a in _components(shown, agree, claims, articles, fact_ids)] + [
-        (c, frozenset(), False) for c, _ in _components(doubtful, agree, claims, articles, fact_ids)
+    outlet = [articles[c.article_id].outlet.name for c in claims]
+    shown_groups = _groups(shown, agree)
+    doubtful = [p for p in doubtful if not _restates(p, shown_groups, outlet)]
+    return [(c, a, True) for c, a in _conflicts(shown_groups, claims, articles, fact_ids)] + [
+        (c, frozenset(), False) for c, _ in _conflicts(_groups(doubtful, agree), claims, articles, fact_ids)
     ]
 
 
-def _components(
-    kept: Sequence[_Pair],
-    agree: Sequence[_Pair],
-    claims: Sequence[Claim],
-    articles: Mapping[str, Article],
-    fact_ids: Mapping[int, tuple[str, ...]],
-) -> list[tuple[Conflict, frozenset[str]]]:
-    """Pairs grouped into conflicts of two sides, best pair first: a pair joins a conflict when
-    one of its values is already on a side and the other agrees with everything on the other
-    side and with nothing on the first (A and B say Tuesday, C Wednesday: one conflict; a third
+def _restates(p: _Pair, groups: Sequence[tuple[list[_Slot], list[_Slot], _Pair]], outlet: Sequence[str]) -> bool:
+    """Add a doubtful pair to a shown conflict it restates, True when it did: one of its values is
+    on a side, and the other is told by an outlet already on the other side and agrees with all
+    that side says there ("as many as 1.5 million" / "500,000 to 1.6 million", next to the shown
+    "as many as 1.5 million" / "up to 1.6 million" of the same outlets). A pair that only resembles
+    the conflict stays possible."""
+    for left, right, _ in groups:
+        for x, y in ((p.a, p.b), (p.b, p.a)):
+            for side, other in ((left, right), (right, left)):
+                if not any(s is x for s in side) or any(s is y for s in (*side, *other)):
+                    continue
+                if outlet[y.claim] in {outlet[s.claim] for s in other} and all(
+                    _disagreement(y, s) is None for s in other
+                ):
+                    other.append(y)
+                    return True
+    return False
+
+
+def _groups(kept: Sequence[_Pair], agree: Sequence[_Pair]) -> list[tuple[list[_Slot], list[_Slot], _Pair]]:
+    """Pairs grouped into conflicts of two sides (each side's slots, and the best pair), best
+    pair first: a pair joins a conflict when one of its values is already on a side and the
+    other agrees with everything on the other side and with nothing on the first (A and B say Tuesday, C Wednesday: one conflict; a third
     outlet's Monday is a conflict of its own, shown on its own score). Then a value that
     ``agree`` pairs with one on a side joins that side when it fits there: two outlets that
     date a vote Tuesday against one that says Wednesday are one conflict of two against one,
@@ -863,6 +896,16 @@ def _components(
                 for x, y in ((p.a, p.b), (p.b, p.a))
                 if any(s is x for s in side)
             )
+    return groups
+
+
+def _conflicts(
+    groups: Sequence[tuple[list[_Slot], list[_Slot], _Pair]],
+    claims: Sequence[Claim],
+    articles: Mapping[str, Article],
+    fact_ids: Mapping[int, tuple[str, ...]],
+) -> list[tuple[Conflict, frozenset[str]]]:
+    """The conflicts of grouped pairs, with the outlets on their less supported sides."""
     out = []
     for left, right, best in groups:
         sides = [sorted(side, key=lambda s: (claims[s.claim].article_id, claims[s.claim].span.start)) for side in (left, right)]
@@ -874,9 +917,14 @@ def _components(
         )
         kind = best.a.kind
         what = _what(best.a)
-        parts = [
-            "; ".join(f"{articles[claims[s.claim].article_id].outlet.name}: {_describe(s)}" for s in side) for side in sides
-        ]
+        parts = []
+        for side in sides:
+            told: dict[str, list[str]] = {}  # per outlet, its values in order, each once
+            for s in side:
+                said = told.setdefault(articles[claims[s.claim].article_id].outlet.name, [])
+                if _describe(s) not in said:
+                    said.append(_describe(s))
+            parts.append("; ".join(f"{name}: {', '.join(said)}" for name, said in told.items()))
         if kind == "number":
             estimates = " (estimates of one figure)" if best.why == "estimates" else ""
             detail = f"different figures for {what}{estimates}: " + " vs ".join(parts)

@@ -12,14 +12,17 @@ Conventions:
   as", "at most", and also "nearly", "almost", "just under" → ``up to`` (they bound the number
   from above, which is what a comparison across outlets needs: "nearly 200" agrees with "180" but
   not with "210"); "less than", "fewer than", "under" → ``less than``; "between 10 and 20", "10 to
-  20", "10-20" → ``range`` with ``upper``.
+  20", "10-20", and "from 10 to 20" after a word of extent ("range", "run", "vary",
+  "anywhere") → ``range`` with ``upper``; after other words "from 10 to 20" is a change.
 * Plural round numbers are lower bounds: "dozens" → 24, "hundreds" → 200, "thousands" → 2,000,
   each ``at least`` (two of the unit is the least the plural can mean); "hundreds of thousands" →
   200,000 ``at least``. "a dozen" is 12, exact unless qualified.
 * Units: the noun the number modifies with its modifiers ("180 ballistic missiles" → "ballistic
   missiles", "three US officials" → "US officials"), the object of a partitive ("dozens of people"
   → "people"), ``percent`` for "%"/"percent", and an ISO currency code for a currency sign or
-  "dollars"/"euros" ("$5 million" → "USD").
+  "dollars"/"euros" ("$5 million" → "USD"); for a bare number, the noun its sentence asked about
+  before it ("how many women ... run from 500,000 to 1.6 million" → "women"; "the number of
+  patients was 40" → "patients"), the span then being the number's alone.
 * Skipped: numbers inside an ``exclude`` span (pass the time expressions there), numbers right
   after a month name, ordinals ("21st"), list and section numbers ("1." at the start of a line,
   "Article 5", "Channel 12"), and number words with nothing counted ("the two met"), where "two"
@@ -241,6 +244,32 @@ def _skip(doc: "Doc", text: str, first: int, end: int, has_unit: bool) -> bool:
     return False
 
 
+# Words before "from X to Y" that make it an extent, not a change.
+_EXTENT_WORDS = frozenset(
+    "range ranges ranged ranging run runs ran running vary varies varied varying span spans spanned anywhere".split()
+)
+
+
+def _asked_unit(doc: "Doc", first: int) -> str | None:
+    """What a bare number counts when its sentence asked it earlier: "estimates of how many
+    women could join run from 500,000 to 1.6 million" counts women; "the number of patients
+    was 40" counts patients. The noun must come before the number, in its sentence."""
+    sent = doc[first].sent
+    for t in doc[sent.start : first]:
+        if t.lower_ == "many" and t.i > sent.start and doc[t.i - 1].lower_ == "how":
+            after = t.i + 1
+        elif t.lower_ == "of" and t.i > sent.start and doc[t.i - 1].lower_ == "number":
+            after = t.i + 1
+        else:
+            continue
+        for u in doc[after : min(after + 3, first)]:
+            if u.pos_ == "NOUN" and u.lower_ not in _EXTENT_WORDS:
+                return u.text
+            if u.pos_ not in ("ADJ", "DET"):
+                break
+    return None
+
+
 def find_quantities(doc: "Doc", exclude: Sequence[Span] = ()) -> tuple[Quantity, ...]:
     """Numbers in ``doc`` with qualifier, value and unit; numbers inside ``exclude`` are skipped."""
     text = doc.text
@@ -264,10 +293,13 @@ def find_quantities(doc: "Doc", exclude: Sequence[Span] = ()) -> tuple[Quantity,
         qual_start, qualifier = _qualifier(doc, first)
         upper: float | None = None
         last = end
-        # Ranges: "between 10 and 20", "10 to 20", "10-20" (not "from 10 to 20": a change).
+        # Ranges: "between 10 and 20", "10 to 20", "10-20"; "from 10 to 20" only after a verb of
+        # extent ("estimates range from 10 to 20"), else a change ("rose from 10 to 20").
         if end + 1 < n and doc[end].lower_ in ("to", "-", "–", "and") and _is_number_start(doc[end + 1]):
             between = qual_start == first and first > 0 and doc[first - 1].lower_ == "between"
-            from_ = first > 0 and doc[first - 1].lower_ == "from"
+            from_ = first > 0 and doc[first - 1].lower_ == "from" and not (
+                first > 1 and doc[first - 2].lower_ in _EXTENT_WORDS
+            )
             if (doc[end].lower_ == "and" and between) or (doc[end].lower_ != "and" and not from_):
                 end2 = _number_end(doc, end + 1)
                 upper = parse_number([t.text for t in doc[end + 1 : end2]])
@@ -306,6 +338,8 @@ def find_quantities(doc: "Doc", exclude: Sequence[Span] = ()) -> tuple[Quantity,
                     words = doc[a:b]
                     unit = _CURRENCY_WORDS.get(words[-1].lower_) or words.text
                     span_end, has_unit = u_span.end, True
+        if unit is None and (asked := _asked_unit(doc, first)) is not None:
+            unit, has_unit = asked, True
         if _skip(doc, text, first, end, has_unit):
             i = end
             continue
