@@ -305,6 +305,9 @@ def test_seed_sources(nlp, seed_paths, seed: str, want: dict, cue: str) -> None:
         # a speaker named before stays the referent of a later pronoun
         ("Dana Whitfield said the port was failing. The fees hurt Brad Kessler. She said more was coming.",
          "Dana Whitfield"),
+        # a name whose honorific gives the pronoun's gender outweighs one of unknown gender
+        # mentioned as near (which the small model may even have taken for a person wrongly)
+        ("The fees rose again. Enter Ms. Varga, a friend of Robin Ostrander. She said the fees were unfair.", "Varga"),
     ],
 )
 def test_pronoun_prefers_the_person_the_text_is_about(nlp, text: str, name: str) -> None:
