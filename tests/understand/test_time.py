@@ -281,3 +281,21 @@ def test_day_and_month_inside_a_name_are_not_a_date(text, found):
 def test_month_direction_follows_its_own_clause(text, expected):
     (ref,) = find_times(text, datetime(2013, 1, 30, 12, tzinfo=timezone.utc))
     assert ref.value == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2024-10-08TNI", "2024-10-08 night"),
+        ("2024-10-08TMO", "2024-10-08 morning"),
+        ("2024-W40", "week of 2024-09-30"),
+        ("2024-10-09T14:00", "2024-10-09 14:00"),
+        ("2024-10", "2024-10"),
+        ("2024-W99", "2024-W99"),  # no such week: left as it is
+        ("PRESENT_REF", "PRESENT_REF"),
+    ],
+)
+def test_readable_value(value: str, shown: str) -> None:
+    from storylens.understand.time import readable_value
+
+    assert readable_value(value) == shown

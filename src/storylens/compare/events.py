@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from storylens.compare.framing import RoleFiller, role_fillers
 from storylens.model import Article, Claim, ClaimRef, Entity, Event, EventVersion, Fact, Mention, text_id
+from storylens.understand.time import readable_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -64,7 +65,7 @@ def _version(
         if dated:
             t = dated[0]
             roles["time"] = ClaimRef(ref.article_id, ref.outlet, t.span, t.text, ref.claim_id)
-            values["time"] = t.value or t.start.date().isoformat()  # type: ignore[union-attr]
+            values["time"] = readable_value(t.value) if t.value else t.start.date().isoformat()  # type: ignore[union-attr]
     taken = {e for f in fillers.values() for e in f.entities}
     for m in mentions:
         if ref.span.contains(m.span) and m.entity_id and kinds.get(m.entity_id) in _PLACE_KINDS and m.entity_id not in taken:

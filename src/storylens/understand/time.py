@@ -44,7 +44,7 @@ from typing import Callable
 
 from storylens.model import Span, TimeRef
 
-__all__ = ["find_times", "infer_published_earliest"]
+__all__ = ["find_times", "infer_published_earliest", "readable_value"]
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,28 @@ def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
 def _week_value(d: date) -> str:
     iy, iw, _ = d.isocalendar()
     return f"{iy}-W{iw:02d}"
+
+
+_PART_OF_DAY = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}
+_VALUE_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})T(MO|AF|EV|NI|DT)$")
+_VALUE_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_VALUE_CLOCK = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::00)?$")
+
+
+def readable_value(value: str) -> str:
+    """A TIMEX3 value as a reader writes it: "2024-10-08TNI" -> "2024-10-08 night",
+    "2024-W40" -> "week of 2024-09-30", "2024-10-09T14:00" -> "2024-10-09 14:00"; other values
+    as they are."""
+    if m := _VALUE_PART.match(value):
+        return f"{m.group(1)} {_PART_OF_DAY[m.group(2)]}"
+    if m := _VALUE_CLOCK.match(value):
+        return f"{m.group(1)} {m.group(2)}"
+    if m := _VALUE_WEEK.match(value):
+        try:
+            return f"week of {date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1).isoformat()}"
+        except ValueError:
+            return value
+    return value
 
 
 def _month_of(token: str) -> int:
