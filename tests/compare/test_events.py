@@ -64,3 +64,15 @@ def test_single_outlet_story_has_no_events():
     report = storylens.analyze([str(EXAMPLES)])
     robotics = next(s for s in report.stories if len(s.outlets) == 1)
     assert robotics.events == ()
+
+
+def test_a_proper_noun_without_an_entity_keeps_its_spelling():
+    from storylens.compare.events import _entity_value
+    from storylens.compare.framing import RoleFiller
+    from storylens.model import ClaimRef, Span
+
+    def filler(text: str, lemma: str, pos: str) -> RoleFiller:
+        return RoleFiller(ClaimRef("a1", "Harbour FM", Span(0, len(text)), text), lemma, pos, frozenset())
+
+    assert _entity_value(filler("Varga", "varga", "PROPN"), [], {}, {}) == "Varga"
+    assert _entity_value(filler("Ferries", "ferry", "NOUN"), [], {}, {}) == "ferry"

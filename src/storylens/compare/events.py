@@ -34,14 +34,15 @@ def _entity_value(
 ) -> str:
     """Who or what fills a role: the entity named at the role's head word; else the one person or
     organisation named in its phrase ("Prime Minister Benjamin Netanyahu", whose head the parser
-    makes "Minister"); else the head word's lemma ("ferry" in "the ferry ... off Bramcote Bay")."""
+    makes "Minister"); else a proper noun as written ("Gallant", not its lemma "gallant"), and any
+    other head word's lemma ("ferry" in "the ferry ... off Bramcote Bay")."""
     for m in mentions:
         if m.entity_id and m.span.overlaps(filler.ref.span):
             return names.get(m.entity_id, m.text)
     agents = sorted(e for e in filler.entities if kinds.get(e) in ("PERSON", "ORG"))
     if len(agents) == 1:
         return names.get(agents[0], agents[0])
-    return filler.lemma
+    return filler.ref.text if filler.pos == "PROPN" else filler.lemma
 
 
 def _version(
