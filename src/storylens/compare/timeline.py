@@ -20,9 +20,12 @@ __all__ = ["build_timeline"]
 def build_timeline(
     facts: Sequence[Fact], claims: Mapping[str, Claim], articles: Mapping[str, Article]
 ) -> tuple[TimelineEntry, ...]:
-    """One entry per (interval, fact), ordered by time; evidence = the claims carrying the time."""
+    """One entry per (interval, fact), ordered by time; evidence = the claims carrying the time.
+    A sentence that supports several facts dates only the first of them (facts come best
+    supported first): the same words at the same time are one line, not one per fact."""
     entries: dict[tuple[datetime, datetime, str], list[Claim]] = defaultdict(list)
     texts: dict[tuple[datetime, datetime, str], str] = {}
+    placed: set[tuple[str, datetime, datetime]] = set()
     for fact in facts:
         for ref in fact.claims:
             c = claims.get(ref.claim_id or "")
@@ -31,6 +34,9 @@ def build_timeline(
             for t in c.times:
                 if t.start is None or t.end is None or t.type not in ("DATE", "TIME"):
                     continue
+                if (c.id, t.start, t.end) in placed and (t.start, t.end, fact.id) not in entries:
+                    continue
+                placed.add((c.id, t.start, t.end))
                 key = (t.start, t.end, fact.id)
                 if c not in entries[key]:
                     entries[key].append(c)
