@@ -360,3 +360,24 @@ def test_unicode_with_bom_is_fine(tmp_path: Path, data: bytes) -> None:
     article = read_text_file(path, Settings())
     assert article.title == "Bridge closed to trucks"
     assert article.text == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "(Reporting by Mira Okonkwo and Tam Reyes in Larkspur; Editing by Jo Brandt)",
+        "Reporting by Mira Okonkwo; additional reporting by Tam Reyes, with reporting by Ana de la Vega, editing by Jo Brandt.",
+    ],
+)
+def test_a_wire_credit_line_is_not_article_text(credit: str) -> None:
+    body = (
+        "The Larkspur Port Authority on Wednesday postponed the ferry expansion by six months, after "
+        "board members could not agree on how to pay for two new vessels.\n\n"
+        "The authority said it would seek a state grant of up to $40 million to cover part of the cost.\n\n"
+        f"{credit}"
+    )
+    cleaned = clean_text(body, headline=False)
+    assert credit not in cleaned.body and credit in cleaned.removed
+    # a sentence that only starts like one stays
+    kept = body.replace(credit, "Reporting by the Larkspur Ledger found that the grant was never requested.")
+    assert "Reporting by the Larkspur Ledger found" in clean_text(kept, headline=False).body

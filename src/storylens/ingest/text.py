@@ -329,8 +329,23 @@ def _is_call_to_action(unit: str, *, edge: bool) -> bool:
     return edge or (len(unit) <= 200 and bool(_CALL_TO_ACTION_TOPIC.search(unit)))
 
 
+# A wire credit line: "(Reporting by A and B; additional reporting by C; Editing by D)". Every
+# lowercase word is one of these, the rest are names and places.
+_CREDIT_LINE = re.compile(r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|research)\s+by\s", re.IGNORECASE)
+_CREDIT_WORDS = frozenset(
+    "by and with additional reporting editing writing compiled research in from of the for at de da van von der le la".split()
+)
+
+
+def _is_credit_line(unit: str) -> bool:
+    if len(unit) > 320 or not _CREDIT_LINE.match(unit):
+        return False
+    words = re.findall(r"[^\W\d_]+", unit)
+    return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in words)
+
+
 def _is_anywhere_boilerplate(unit: str) -> bool:
-    if _FURNITURE.match(unit):
+    if _FURNITURE.match(unit) or _is_credit_line(unit):
         return True
     if len(unit) <= 160 and _LINK_LINE.match(unit):
         return True
