@@ -381,3 +381,22 @@ def test_a_wire_credit_line_is_not_article_text(credit: str) -> None:
     # a sentence that only starts like one stays
     kept = body.replace(credit, "Reporting by the Larkspur Ledger found that the grant was never requested.")
     assert "Reporting by the Larkspur Ledger found" in clean_text(kept, headline=False).body
+
+
+def test_sentences_in_which_the_page_talks_about_itself_are_not_article_text() -> None:
+    story = (
+        "The Larkspur Port Authority on Wednesday postponed the ferry expansion by six months, after "
+        "board members could not agree on how to pay for two new vessels."
+    )
+    talk = [
+        "Like this story? Share it with a friend!",
+        "Editor's note: This story was updated at 5:45 p.m. ET to include the vote.",
+        "This article was originally published by Harbour Weekly. Read the original article.",
+        "Get the day's top headlines delivered to your inbox. Subscribe to our newsletters.",
+        "Disclosure: The Ledger may earn a commission from products featured on this page.",
+    ]
+    bio = "Mira Okonkwo covers the port for the Ledger. Follow her on Twitter @mokonkwo."
+    kept = "Sign up for the new ferry passes was slow, the authority said."
+    cleaned = clean_text("\n\n".join([story, *talk, bio, kept]), headline=False)
+    assert cleaned.body.split("\n\n") == [story, "Mira Okonkwo covers the port for the Ledger.", kept]
+    assert "Follow her on Twitter @mokonkwo." in cleaned.removed

@@ -344,6 +344,39 @@ def _is_credit_line(unit: str) -> bool:
     return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in words)
 
 
+# Sentences in which the page talks to its reader about itself, not about the story: "Follow us
+# on Twitter @X", "Subscribe to our newsletters", "Like this story? Share it with a friend!",
+# "This article was originally published by X. Read the original article.", "Editor's note:
+# this story was updated at 5:45 p.m.", "Disclosure: X may earn a commission ...". Each was a
+# "fact" only one outlet reported on the extraction-benchmark pages, so every other outlet was
+# listed as omitting it, first.
+_PAGE_TALK = re.compile(
+    r"^(?:(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mails?|alerts?|updates|free|our|today|here)\b|"
+    r"click here|tap here|download (?:our|the) app|for non-personal use|to order (?:multiple )?copies|"
+    r"follow (?:us|him|her|them|me)\b.{0,60}(?:twitter|facebook|instagram|linkedin|@)|"
+    r"(?:get|start) (?:the|your|our) .{0,60}(?:newsletter|inbox|delivered)|"
+    r"you can (?:also )?(?:subscribe|sign up)|like this (?:story|article)\?|share (?:it|this)(?: story| article)? with|"
+    r"read the original (?:article|story)|this (?:article|story|post) (?:was|is|has been) (?:originally |first )?"
+    r"(?:published|updated|posted|syndicated)|editor['’]s note\s*:?\s*this (?:story|article)|"
+    r"(?:disclosure|disclaimer)\s*:|this copy is for your personal|distribution and use of this material|"
+    r"email \w+(?: \w+)? at \S+@\S+)",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[.!?])(?<!\b[ap]\.m\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!U\.S\.)(?<!\bJr\.)(?<!\bNo\.)"
+    r"\s+(?=[A-Z“\"‘'(])"
+)
+
+
+def _without_page_talk(unit: str) -> tuple[str, list[str]]:
+    """The paragraph without the sentences in which the page talks about itself, and those."""
+    sentences = _SENTENCE_SPLIT.split(unit)
+    talk = [x for x in sentences if _PAGE_TALK.match(x)]
+    if not talk:
+        return unit, []
+    return " ".join(x for x in sentences if not _PAGE_TALK.match(x)), talk
+
+
 def _is_anywhere_boilerplate(unit: str) -> bool:
     if _FURNITURE.match(unit) or _is_credit_line(unit):
         return True
@@ -399,6 +432,14 @@ def clean_text(raw: str, *, headline: bool = True, known_title: str | None = Non
     for i, unit in enumerate(units):
         if _is_anywhere_boilerplate(unit):
             drop(i)
+        elif keep[i]:
+            rest, talk = _without_page_talk(unit)
+            if talk:
+                removed.extend(talk)
+                if rest:
+                    units[i] = rest
+                else:
+                    keep[i] = False
 
     prose = [i for i, u in enumerate(units) if keep[i] and _is_prose(u)]
     first_prose = prose[0] if prose else len(units)
