@@ -28,6 +28,8 @@ from storylens.model import Outlet
         # without a name are
         (("https://www.quarrybay-herald.example",), {}, Outlet("quarrybay-herald.example", "quarrybay-herald.example", None)),
         (("www.quarrybay-herald.example",), {"url": "https://quarrybay-herald.example/a"}, Outlet("quarrybay-herald.example", "quarrybay-herald.example", None)),
+        # a brand written like a domain stays as written
+        (("Quarrybay.example",), {"url": "https://www.quarrybay.example/a"}, Outlet("Quarrybay.example", "quarrybay.example", None)),
         ((), {}, Outlet("unknown", None, None)),
     ],
 )

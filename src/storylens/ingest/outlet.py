@@ -92,6 +92,7 @@ for _name, _domain, _kind, _domains, _names in KNOWN_OUTLETS:
         _BY_NAME[_name_key(_n)] = _entry
 
 
+_ADDRESS = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 _LOOKS_LIKE_DOMAIN = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
 
 
@@ -145,9 +146,10 @@ def outlet_from(
     if by_name is None and name and _LOOKS_LIKE_DOMAIN.match(name):
         name_host = normalize_domain(name)
         by_name = _lookup_domain(name_host) if name_host else None
-        if by_name is None and name_host:
+        if by_name is None and name_host and _ADDRESS.match(name):
             # a site name given as an address ("https://www.example-news.com"): named by its
-            # host, as the site's pages that give no name at all are
+            # host, as the site's pages that give no name at all are; a brand written like a
+            # domain ("Space.com", "Salon.com") stays as written
             name = name_host
             host = host or name_host
     if by_name is not None:
