@@ -89,6 +89,12 @@ def test_site_name_and_address_parsed_into_the_body_still_name_the_outlet(tmp_pa
     assert read_html_file(path, Settings()).outlet.name == "0f3a9c"
 
 
+def test_a_site_name_with_a_tagline_names_the_outlet_without_it() -> None:
+    head = '<meta property="og:site_name" content="Larkspur Ledger | The island\'s own paper">'
+    article = article_from_html(_page(head=head), origin="page", settings=Settings())
+    assert article.outlet.name == "Larkspur Ledger"
+
+
 def test_publisher_from_url_when_no_site_name() -> None:
     article = article_from_html(_page(), origin="page", settings=Settings(), url="https://www.reuters.com/world/ferry")
     assert article.outlet == Outlet("Reuters", "reuters.com", "wire")

@@ -392,6 +392,7 @@ def test_sentences_in_which_the_page_talks_about_itself_are_not_article_text() -
         "Like this story? Share it with a friend!",
         "Editor's note: This story was updated at 5:45 p.m. ET to include the vote.",
         "This article was originally published by Harbour Weekly. Read the original article.",
+        "Originally published on Harbour Weekly.",
         "Get the day's top headlines delivered to your inbox. Subscribe to our newsletters.",
         "Disclosure: The Ledger may earn a commission from products featured on this page.",
     ]

@@ -229,6 +229,8 @@ def article_from_html(
     if sitename is None or page_url is None:
         found_name, found_url = _page_identity(tree)
         sitename, page_url = sitename or found_name, page_url or found_url
+    if sitename and " | " in sitename:
+        sitename = sitename.split(" | ")[0].strip() or sitename  # "LinkNaija | Nigeria's popular news platform"
     title = _strip_site_suffix(doc.title, sitename) if doc.title else None
     cleaned = clean_text(text, known_title=title)
     check_length(cleaned.body, settings)

@@ -356,7 +356,8 @@ _PAGE_TALK = re.compile(
     r"follow (?:us|him|her|them|me)\b.{0,60}(?:twitter|facebook|instagram|linkedin|@)|"
     r"(?:get|start) (?:the|your|our) .{0,60}(?:newsletter|inbox|delivered)|"
     r"you can (?:also )?(?:subscribe|sign up)|like this (?:story|article)\?|share (?:it|this)(?: story| article)? with|"
-    r"read the original (?:article|story)|this (?:article|story|post) (?:was|is|has been) (?:originally |first )?"
+    r"read the original (?:article|story)|originally published (?:on|by|in|at)\b|"
+    r"this (?:article|story|post) (?:was|is|has been) (?:originally |first )?"
     r"(?:published|updated|posted|syndicated)|editor['’]s note\s*:?\s*this (?:story|article)|"
     r"(?:disclosure|disclaimer)\s*:|this copy is for your personal|distribution and use of this material|"
     r"email \w+(?: \w+)? at \S+@\S+)",
