@@ -245,3 +245,42 @@ def test_a_run_finishes_with_its_skipped_inputs_named_as_the_caller_names_them(t
         source_name=lambda s: "upload: notes.txt" if s == missing else s)
     assert len(seen) == 1  # finished once, with the final names
     assert [s["source"] for s in seen[0]["skipped"]] == ["upload: notes.txt"]
+
+
+def test_an_edited_file_replaces_its_stored_version(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in demo_without_harbour():
+        if p.suffix == ".txt":
+            (folder / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    edited = sorted(folder.iterdir())[0]
+    with Store.open(tmp_path / "lib.sqlite") as store:
+        add_articles(store, read([folder]), SETTINGS)
+        before = store.count_articles()
+        old_id = next(a.id for a in read([edited]))
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text + "\n\nA correction was appended to this article on Friday.\n", encoding="utf-8")
+        update = add_articles(store, read([folder]), SETTINGS)
+        new_id = next(a.id for a in read([edited]))
+        assert update.replaced == (old_id,) and update.new_articles == (new_id,)
+        assert store.count_articles() == before
+        assert not store.has_article(old_id) and store.has_article(new_id)
+        assert library(store) == from_scratch(store)
+        assert store.integrity_check() == "ok"
+
+
+def test_a_changed_line_of_a_jsonl_file_adds_an_article(tmp_path):
+    # a line number says where a record sat, not which article it is: nothing is replaced
+    dump = tmp_path / "dump.jsonl"
+    lines = HARBOUR.read_text(encoding="utf-8").splitlines()
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "lib.sqlite") as store:
+        add_articles(store, read([dump]), SETTINGS)
+        import json
+
+        record = json.loads(lines[0])
+        record["text"] = record["text"] + " A correction was appended to this article on Friday."
+        dump.write_text("\n".join([json.dumps(record), *lines[1:]]) + "\n", encoding="utf-8")
+        update = add_articles(store, read([dump]), SETTINGS)
+        assert update.replaced == () and len(update.new_articles) == 1
+        assert store.count_articles() == len(lines) + 1

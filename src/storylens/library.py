@@ -33,7 +33,9 @@ import hashlib
 import json
 import logging
 import math
+import re
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -77,6 +79,7 @@ class LibraryUpdate:
     reused: tuple[str, ...] = ()  # ids of stories of the pool whose stored report still held
     removed: tuple[str, ...] = ()  # ids of stored stories that no longer exist
     pool: int = 0  # articles grouped again
+    replaced: tuple[str, ...] = ()  # ids of stored articles that a new version of their source replaced
 
 
 # --- recipe and window -------------------------------------------------------------------------
@@ -241,6 +244,10 @@ def add_articles(
     articles, duplicates = drop_exact_duplicates(articles)
     known = set(store.article_order(a.id for a in articles))
     new_ids = [a.id for a in articles if a.id not in known]
+    replaced = _replaced(store, articles, known)
+    if replaced:
+        log.info("library: %d stored articles replaced by a new version of their file or page", len(replaced))
+        delete_articles(store, replaced, settings, progress=progress)
     analyses, skipped = _understand(articles, settings, store, progress)
     # stored articles keep their stored form (first origin); only new ones come from this run
     fresh = {a.article.id: a for a in analyses if a.article.id not in known}
@@ -259,7 +266,30 @@ def add_articles(
         reused=update.reused,
         removed=update.removed,
         pool=update.pool,
+        replaced=replaced,
     )
+
+
+# An origin naming a place inside a file ("dump.jsonl:12", "crawl.warc.gz#4096") says where a
+# record sat, not which article it is: the same line or offset holds another article when the
+# file is rewritten. Only a whole file or a page address names one article.
+_POSITIONAL = re.compile(r"[#:]\d+$")
+
+
+def _replaced(store: Store, articles: Sequence[Article], known: set[str]) -> tuple[str, ...]:
+    """Stored articles that a new version of their source replaces: the only article stored
+    from a file or page address this run reads again with other text (an edited file, a page
+    cleaned by newer code, an updated page). A stored article also read from another source
+    stays."""
+    per_origin = Counter(a.origin for a in articles if a.origin)
+    out: list[str] = []
+    for a in articles:
+        if a.id in known or not a.origin or per_origin[a.origin] != 1 or _POSITIONAL.search(a.origin):
+            continue
+        before = [x for x in store.articles_from(a.origin) if x != a.id]
+        if len(before) == 1 and store.origins(before[0]) == [a.origin]:
+            out.append(before[0])
+    return tuple(dict.fromkeys(out))
 
 
 def delete_articles(

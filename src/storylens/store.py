@@ -712,6 +712,11 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def articles_from(self, origin: str) -> list[str]:
+        """The ids of the articles read from ``origin``, first stored first."""
+        rows = self._read("SELECT article_id FROM origins WHERE origin = ? ORDER BY seq", (origin,))
+        return list(dict.fromkeys(r[0] for r in rows))
+
     def _article(self, row: Sequence[Any]) -> Article:
         article_id, text, data = row
         try:
