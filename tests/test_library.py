@@ -267,6 +267,12 @@ def test_an_edited_file_replaces_its_stored_version(tmp_path):
         assert not store.has_article(old_id) and store.has_article(new_id)
         assert library(store) == from_scratch(store)
         assert store.integrity_check() == "ok"
+        # the file overwritten with another article altogether: the stored one stays
+        other = next(p for p in demo_without_harbour() if p.suffix == ".txt" and p.name != edited.name)
+        edited.write_text(other.read_text(encoding="utf-8").replace("ferry", "barge"), encoding="utf-8")
+        update = add_articles(store, read([folder]), SETTINGS)
+        assert update.replaced == () and len(update.new_articles) == 1
+        assert store.has_article(new_id)
 
 
 def test_a_changed_line_of_a_jsonl_file_adds_an_article(tmp_path):

@@ -244,7 +244,7 @@ def add_articles(
     articles, duplicates = drop_exact_duplicates(articles)
     known = set(store.article_order(a.id for a in articles))
     new_ids = [a.id for a in articles if a.id not in known]
-    replaced = _replaced(store, articles, known)
+    replaced = _replaced(store, articles, known, settings.near_duplicate_threshold)
     if replaced:
         log.info("library: %d stored articles replaced by a new version of their file or page", len(replaced))
         delete_articles(store, replaced, settings, progress=progress)
@@ -276,18 +276,24 @@ def add_articles(
 _POSITIONAL = re.compile(r"[#:]\d+$")
 
 
-def _replaced(store: Store, articles: Sequence[Article], known: set[str]) -> tuple[str, ...]:
+def _replaced(store: Store, articles: Sequence[Article], known: set[str], near: float) -> tuple[str, ...]:
     """Stored articles that a new version of their source replaces: the only article stored
-    from a file or page address this run reads again with other text (an edited file, a page
-    cleaned by newer code, an updated page). A stored article also read from another source
-    stays."""
+    from a file or page address this run reads again with other text that is still the same
+    article (near-duplicate at ``near``: an edited file, a page cleaned by newer code, an updated
+    page). A stored article also read from another source stays, and so does one whose file now
+    holds another article (a "latest.html" overwritten every day)."""
+    from storylens.group.dedupe import containment, shingles
+
     per_origin = Counter(a.origin for a in articles if a.origin)
     out: list[str] = []
     for a in articles:
         if a.id in known or not a.origin or per_origin[a.origin] != 1 or _POSITIONAL.search(a.origin):
             continue
         before = [x for x in store.articles_from(a.origin) if x != a.id]
-        if len(before) == 1 and store.origins(before[0]) == [a.origin]:
+        if len(before) != 1 or store.origins(before[0]) != [a.origin]:
+            continue
+        old = store.get_article(before[0])
+        if old is not None and containment(shingles(old.text), shingles(a.text)) >= near:
             out.append(before[0])
     return tuple(dict.fromkeys(out))
 
