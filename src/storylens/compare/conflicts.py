@@ -874,8 +874,9 @@ def _restates(p: _Pair, groups: Sequence[tuple[list[_Slot], list[_Slot], _Pair]]
 def _groups(kept: Sequence[_Pair], agree: Sequence[_Pair]) -> list[tuple[list[_Slot], list[_Slot], _Pair]]:
     """Pairs grouped into conflicts of two sides (each side's slots, and the best pair), best
     pair first: a pair joins a conflict when one of its values is already on a side and the
-    other agrees with everything on the other side and with nothing on the first (A and B say Tuesday, C Wednesday: one conflict; a third
-    outlet's Monday is a conflict of its own, shown on its own score). Then a value that
+    other agrees with everything on the other side and with nothing on the first (A and B say
+    Tuesday, C Wednesday: one conflict; a third outlet's Monday is a conflict of its own, shown
+    on its own score). Then a value that
     ``agree`` pairs with one on a side joins that side when it fits there: two outlets that
     date a vote Tuesday against one that says Wednesday are one conflict of two against one,
     even when only one of the two shares enough words with the third to be compared with it."""

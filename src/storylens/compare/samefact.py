@@ -359,10 +359,10 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
 # to spending and big government"), quote or copy one statement: on the 15 annotated stories of
 # cross-outlet-alignment, 98 of the 100 sentence pairs with such a run are the same fact (one is
 # a gold conflict: one quote, its polarity changed; counted over all 15, so the held-out 7 are
-# in-sample for this rule). The model weighs a verbatim run only up to
-# eight words as a share of the shorter sentence, so a shared quote inside two long sentences that
-# say more around it scored below the bar (4 such pairs on the tuning half, all the same fact).
-# Such a pair is at least VERBATIM_FLOOR.
+# in-sample for this rule). The model weighs a verbatim run only up to eight words as a share of
+# the shorter sentence, so a shared quote inside two long sentences that say more around it
+# scored below the bar (4 such pairs on the tuning half, all the same fact). Such a pair is at
+# least VERBATIM_FLOOR.
 VERBATIM_RUN = 7
 VERBATIM_CONTENT = 4
 VERBATIM_FLOOR = 0.9
@@ -382,7 +382,7 @@ class Candidates:
     features: np.ndarray  # one ALIGN_FEATURES row per pair
     pair_rows: np.ndarray  # one PAIR_FEATURES row per pair (the second part of ``features``)
     cosine: np.ndarray  # the full claim-by-claim cosine matrix
-    runs: np.ndarray | None = None  # per pair: the longest run of identical words, content words counted
+    runs: np.ndarray | None = None  # per pair: its longest run of identical words (0 if it holds few content words)
 
     def probabilities(self) -> np.ndarray:
         if not self.pairs:
