@@ -85,3 +85,37 @@ def test_an_outlet_that_shares_no_fact_neither_omits_nor_is_omitted():
     assert [(o.outlet, o.fact_id, o.reporters) for o in oms] == [(B, "g2", (A,))]
     # with nobody sharing anything, nothing is an omission
     assert find_omissions((fact("h1", 1, a="reported"), fact("h2", 1, b="reported")), [A, B]) == ()
+
+
+def test_only_checkable_facts_are_omissions_and_ties_go_to_the_top_of_the_article():
+    # f3 and f6 tie for D (support 2, two reporters): fact order, or the one nearer its lede
+    assert [o.fact_id for o in find_omissions(FACTS, [D], {})] == ["f3", "f6", "f2"]
+    place = {"f3": 0.8, "f6": 0.1, "f2": 0.0}
+    assert [o.fact_id for o in find_omissions(FACTS, [D], {}, place=place)] == ["f6", "f3", "f2"]
+    # a fact that names nothing to check ("They're not bad products.") is nobody's omission
+    checkable = {"f3": False, "f6": True}
+    assert [o.fact_id for o in find_omissions(FACTS, [D], {}, checkable, place)] == ["f6", "f2"]
+    assert not any(o.fact_id == "f3" for o in find_omissions(FACTS, [A, B, C, D], {}, checkable))
+
+
+def test_what_makes_a_fact_checkable_and_where_it_stands() -> None:
+    from storylens.compare import _omission_weights
+    from storylens.model import Article, ArticleAnalysis, Claim, ClaimRef, Outlet, Quantity, SourceRef, Span
+
+    text = "Ferries stop. They are not bad boats. Mayor Reyes spoke. It cost $4 million. Ann said so."
+    art = Article("a1", Outlet(A), text)
+    spans = [Span(0, 13), Span(14, 37), Span(38, 56), Span(57, 75), Span(76, 88)]
+    claims = (
+        Claim("c0", "a1", spans[0], "Ferries stop."),
+        Claim("c1", "a1", spans[1], "They are not bad boats.", negated=True),
+        Claim("c2", "a1", spans[2], "Mayor Reyes spoke.", entities=("e:reyes",)),
+        Claim("c3", "a1", spans[3], "It cost $4 million.", quantities=(Quantity(Span(65, 74), "4 million", 4e6, unit="$"),)),
+        Claim("c4", "a1", spans[4], "Ann said so.", sources=(SourceRef(Span(76, 79), "Ann", "person", name="Ann"),)),
+    )
+    analysis = ArticleAnalysis(art, sentences=tuple(spans), claims=claims)
+    facts = [
+        Fact(f"f{k}", c.text, (ClaimRef("a1", A, c.span, c.text, c.id),), {A: "reported"}, 1) for k, c in enumerate(claims)
+    ]
+    checkable, place = _omission_weights(facts, [analysis])
+    assert checkable == {"f0": False, "f1": False, "f2": True, "f3": True, "f4": True}
+    assert place == {"f0": 0.0, "f1": 0.25, "f2": 0.5, "f3": 0.75, "f4": 1.0}

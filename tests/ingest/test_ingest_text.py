@@ -367,6 +367,8 @@ def test_unicode_with_bom_is_fine(tmp_path: Path, data: bytes) -> None:
     [
         "(Reporting by Mira Okonkwo and Tam Reyes in Larkspur; Editing by Jo Brandt)",
         "Reporting by Mira Okonkwo; additional reporting by Tam Reyes, with reporting by Ana de la Vega, editing by Jo Brandt.",
+        "Tam Reyes contributed reporting from Larkspur.",
+        "Mira Okonkwo, Ana de la Vega and The Associated Press contributed to this report.",
     ],
 )
 def test_a_wire_credit_line_is_not_article_text(credit: str) -> None:
@@ -381,6 +383,10 @@ def test_a_wire_credit_line_is_not_article_text(credit: str) -> None:
     # a sentence that only starts like one stays
     kept = body.replace(credit, "Reporting by the Larkspur Ledger found that the grant was never requested.")
     assert "Reporting by the Larkspur Ledger found" in clean_text(kept, headline=False).body
+    # a sentence about who contributed money or work is the story, not a credit
+    for story in ("Two former board members contributed reporting tools to the inquiry.",
+                  "Mayor Tam Reyes said she contributed to the report on the ferry's costs."):
+        assert story in clean_text(body.replace(credit, story), headline=False).body
 
 
 def test_sentences_in_which_the_page_talks_about_itself_are_not_article_text() -> None:

@@ -166,6 +166,33 @@ def _closest(
     return out
 
 
+def _omission_weights(
+    facts: Sequence[Fact], linked: Sequence[ArticleAnalysis]
+) -> tuple[dict[str, bool], dict[str, float]]:
+    """Per fact: whether its evidence names something checkable (an entity, a number, a date, a
+    named source), and where its earliest claim stands in its article (0 the lede, 1 the end)."""
+    claim_of: dict[str, Claim] = {}
+    place_of: dict[str, float] = {}
+    for a in linked:
+        starts = sorted({(c.sentence or c.span).start for c in a.claims})
+        rank = {st: k for k, st in enumerate(starts)}
+        last = max(1, len(starts) - 1)
+        for c in a.claims:
+            claim_of[c.id] = c
+            place_of[c.id] = rank[(c.sentence or c.span).start] / last
+    checkable: dict[str, bool] = {}
+    place: dict[str, float] = {}
+    for fact in facts:
+        own = [claim_of[r.claim_id] for r in fact.claims if r.claim_id in claim_of]
+        if not own:
+            continue
+        checkable[fact.id] = any(
+            c.entities or c.quantities or c.times or any(s.name for s in c.sources) for c in own
+        )
+        place[fact.id] = min(place_of[c.id] for c in own)
+    return checkable, place
+
+
 def compare_story(
     story: Story, analyses: Sequence[ArticleAnalysis], settings: Settings, embedder: Embedder
 ) -> StoryReport:
@@ -227,6 +254,8 @@ def compare_story(
         timeline=timeline,
         framing=framing_notes(facts, claims_by_id, articles, entities, mentions, docs=docs),
         profiles=sourcing_profiles(tuple(articles.values()), {a.article.id: a.sources for a in linked}, quotes),
-        omissions=find_omissions(facts, outlets, _closest(facts, claims, articles, prob)),
+        omissions=find_omissions(
+            facts, outlets, _closest(facts, claims, articles, prob), *_omission_weights(facts, linked)
+        ),
         events=build_events(facts, claims_by_id, articles, mentions, entities, docs) if docs is not None else (),
     )

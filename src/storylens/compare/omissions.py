@@ -39,7 +39,11 @@ SURE = 0.05
 
 
 def find_omissions(
-    facts: Sequence[Fact], outlets: Sequence[str], closest: Mapping[tuple[str, str], float] | None = None
+    facts: Sequence[Fact],
+    outlets: Sequence[str],
+    closest: Mapping[tuple[str, str], float] | None = None,
+    checkable: Mapping[str, bool] | None = None,
+    place: Mapping[str, float] | None = None,
 ) -> tuple[Omission, ...]:
     """Per outlet (in ``outlets`` order), the facts it is silent on that another outlet reported.
 
@@ -47,8 +51,12 @@ def find_omissions(
     reported or hedged the fact, in ``outlets`` order (outlets only named in a status follow).
     ``closest`` maps (fact id, outlet) to the highest same-fact probability between the two
     (missing: 0); without it no confidence is given and the ranking is by support alone.
+    ``checkable`` maps a fact id to whether its evidence names something a reader can check (a
+    name, a number, a date or a source); a fact marked False is never listed ("They're not bad
+    products.", "Then there are those retro features."). ``place`` maps a fact id to where its
+    evidence first stands in its article (0 the lede, 1 the last sentence).
     Within an outlet: sure omissions first, then most independent support, most reporters,
-    least like anything the outlet said, fact order.
+    nearest the top of its article, least like anything the outlet said, fact order.
     """
     out: list[Omission] = []
     order = {o: k for k, o in enumerate(outlets)}
@@ -65,6 +73,8 @@ def find_omissions(
         for pos, fact in enumerate(facts):
             if fact.status.get(outlet, "silent") != "silent":
                 continue
+            if checkable is not None and not checkable.get(fact.id, True):
+                continue
             # a claim of this outlet resembles the fact: it may tell it in other words
             if any(c.outlet == outlet for c in fact.related):
                 continue
@@ -79,7 +89,8 @@ def find_omissions(
                 outlet=outlet, fact_id=fact.id, support=fact.independent_support, reporters=tuple(reporters),
                 confidence=round(1.0 - near, 3) if closest is not None else None,
             )
-            found.append(((near >= SURE, -fact.independent_support, -len(reporters), near, pos), om))
+            at = place.get(fact.id, 1.0) if place is not None else 0.0
+            found.append(((near >= SURE, -fact.independent_support, -len(reporters), near, at, pos), om))
         found.sort(key=lambda t: t[0])
         out.extend(om for _, om in found)
     log.debug("%d omissions over %d outlets", len(out), len(outlets))

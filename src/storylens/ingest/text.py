@@ -337,8 +337,23 @@ _CREDIT_WORDS = frozenset(
 )
 
 
+# A contributor line: "Keith Bradsher contributed reporting from Hong Kong.", "Jill Colvin and The
+# Associated Press contributed to this report." (names only before "contributed").
+_CONTRIBUTED = re.compile(
+    r"^(?P<names>[^\W\d_][\w.'’-]*(?:,?\s+[\w.'’-]+){0,14}?)\s+contributed\s+"
+    r"(?:(?:additional\s+)?(?:reporting|research|writing)\b|to\s+(?:this|the)\s+(?:report|story|article)\b)",
+    re.IGNORECASE,
+)
+
+
 def _is_credit_line(unit: str) -> bool:
-    if len(unit) > 320 or not _CREDIT_LINE.match(unit):
+    if len(unit) > 320:
+        return False
+    contributed = _CONTRIBUTED.match(unit)
+    if contributed:
+        names = re.findall(r"[^\W\d_]+", contributed["names"])
+        return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in names)
+    if not _CREDIT_LINE.match(unit):
         return False
     words = re.findall(r"[^\W\d_]+", unit)
     return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in words)

@@ -159,7 +159,10 @@ def conflict_facts(conflict: Conflict, numbers: Mapping[str, int]) -> list[str]:
 
 
 # How the omissions of an outlet are ordered (compare/omissions.py), in the reports' words.
-OMISSION_ORDER = "surest first (nothing the outlet wrote is even loosely like the fact), then best supported"
+OMISSION_ORDER = (
+    "each naming something to check (a name, number, date or source); surest first (nothing the outlet "
+    "wrote is even loosely like the fact), then best supported, then nearest the top of its article"
+)
 
 
 def omission_confidence(om: Omission) -> str:
