@@ -130,7 +130,7 @@ def test_bad_rows_are_skipped_with_their_line(tmp_path: Path) -> None:
 
 
 def test_long_body_over_the_csv_module_default_field_limit(tmp_path: Path) -> None:
-    long_body = "\n\n".join([PARA_1] * 1500)  # about 200,000 characters, over csv's 131,072
+    long_body = "\n\n".join(f"{PARA_1} ({k})" for k in range(1500))  # about 200,000 characters, over csv's 131,072
     path = tmp_path / "long.csv"
     path.write_text(_table([["outlet", "text"], ["Tarrow Times", long_body]]), encoding="utf-8")
     (article,) = read_csv_file(path, dataclasses.replace(SETTINGS, max_chars=len(long_body)))

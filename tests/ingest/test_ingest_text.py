@@ -407,3 +407,26 @@ def test_sentences_in_which_the_page_talks_about_itself_are_not_article_text() -
     cleaned = clean_text("\n\n".join([story, *talk, bio, kept]), headline=False)
     assert cleaned.body.split("\n\n") == [story, "Mira Okonkwo covers the port for the Ledger.", kept]
     assert "Follow her on Twitter @mokonkwo." in cleaned.removed
+
+
+def test_a_body_the_page_prints_twice_is_kept_once() -> None:
+    paras = [
+        "The Larkspur Port Authority on Wednesday postponed the ferry expansion by six months, after "
+        "board members could not agree on how to pay for two new vessels.",
+        "The authority said it would seek a state grant of up to $40 million to cover part of the cost, "
+        "and that the current timetable would stay in place until then.",
+        "Harbour workers, who had been promised new shifts on the larger boats, said they would ask the "
+        "board to explain the delay at its next public meeting in March.",
+    ]
+    page = "\n\n".join([paras[0], "-", paras[1], "-", paras[2], "Read more", *paras])
+    cleaned = clean_text(page, headline=False)
+    for p in paras:
+        assert cleaned.body.count(p) == 1
+    # a week's meal plan repeats short blocks among other text: each day keeps its own
+    day = ["Drink 20 to 30 minutes before your workout", "Ferry Fuel Shake, one cup of blueberries and oats",
+           "Portion containers: one green, one red, one yellow"]
+    plan = "\n\n".join(
+        [p for k in range(4) for p in (f"Day {k + 1}: a long walk along the harbour, then breakfast with the crew "
+                                       f"of the morning ferry, who talk about the tides and the weather on the sound.", *day)]
+    )
+    assert clean_text(plan, headline=False).body.count(day[0]) == 4

@@ -11,6 +11,7 @@ import codecs
 import logging
 import re
 import unicodedata
+from typing import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -428,6 +429,42 @@ def _is_header_furniture(unit: str) -> bool:
     )
 
 
+# A page that prints its body twice (a mobile and a desktop copy, a body echoed in its metadata)
+# would make every paragraph two facts of one outlet. A copy is a run of at least
+# _REPEAT_MIN_UNITS paragraphs that repeats an earlier run in order (paragraphs under five
+# words, such as "-" separators, are skipped) and holds _REPEAT_MIN_WORDS words and
+# _REPEAT_MIN_SHARE of the page's words or more. Short repeats stay: an interview's recurring
+# question, the blocks of a week's meal plan ("Drink within 30 minutes after your workout",
+# repeated day after day), an embedded tweet's signature are the article's own text.
+_REPEAT_MIN_UNITS = 3
+_REPEAT_MIN_WORDS = 60
+_REPEAT_MIN_SHARE = 0.2
+
+
+def _repeated_block(units: Sequence[str], keep: Sequence[bool]) -> list[int]:
+    """Indices of the units that repeat an earlier run of the page's paragraphs."""
+    idx = [i for i, u in enumerate(units) if keep[i] and len(u.split()) >= 5]
+    keys = [" ".join(units[i].casefold().split()) for i in idx]
+    total = sum(len(units[i].split()) for i in idx)
+    first: dict[str, int] = {}
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    out: list[int] = []
+    k = 0
+    while k < len(keys):
+        j = first[keys[k]]
+        run = 0
+        while k + run < len(keys) and j + run < k and keys[j + run] == keys[k + run]:
+            run += 1
+        words = sum(len(units[idx[k + t]].split()) for t in range(run))
+        if run >= _REPEAT_MIN_UNITS and words >= max(_REPEAT_MIN_WORDS, _REPEAT_MIN_SHARE * total):
+            out.extend(idx[k : k + run])
+            k += run
+        else:
+            k += 1
+    return out
+
+
 def clean_text(raw: str, *, headline: bool = True, known_title: str | None = None) -> CleanText:
     """Clean a scraped or pasted article: paragraphs, headline, section label, page leftovers.
 
@@ -508,6 +545,9 @@ def clean_text(raw: str, *, headline: bool = True, known_title: str | None = Non
         for i, unit in enumerate(units):
             if keep[i] and unit.casefold() == folded:
                 drop(i)
+
+    for i in _repeated_block(units, keep):
+        drop(i)
 
     body = "\n\n".join(u for i, u in enumerate(units) if keep[i])
     return CleanText(title=title, section=section, body=body, removed=tuple(removed), byline=byline)
