@@ -31,6 +31,14 @@ from storylens.model import Outlet
         # a brand written like a domain stays as written
         (("Quarrybay.example",), {"url": "https://www.quarrybay.example/a"}, Outlet("Quarrybay.example", "quarrybay.example", None)),
         ((), {}, Outlet("unknown", None, None)),
+        # a short code of the site's own publisher, in any case, is that publisher: one outlet for
+        # "fox" and "FOX" on foxnews.com and for "hpo" on huffingtonpost.com
+        (("fox",), {"url": "http://www.foxnews.com/politics/a"}, Outlet("Fox News", "foxnews.com", "broadcaster")),
+        (("FOX",), {"url": "http://latino.foxnews.com/a"}, Outlet("Fox News", "foxnews.com", "broadcaster")),
+        (("hpo",), {"url": "https://www.huffingtonpost.com/a"}, Outlet("HuffPost", "huffpost.com", "national")),
+        # ... but another short name on that site is not ("FT" is known; "Vox" is not Fox's)
+        (("Vox",), {"url": "http://www.foxnews.com/a"}, Outlet("Vox", "foxnews.com", None)),
+        (("FT",), {"url": "http://www.foxnews.com/a"}, Outlet("Financial Times", "ft.com", "national")),
     ],
 )
 def test_outlet_from(args: tuple, kwargs: dict, expected: Outlet) -> None:

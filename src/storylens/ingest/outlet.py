@@ -43,7 +43,8 @@ KNOWN_OUTLETS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...
     ("Axios", "axios.com", "national", (), ()),
     ("Politico", "politico.com", "national", ("politico.eu",), ()),
     ("The Hill", "thehill.com", "national", (), ()),
-    ("Fox News", "foxnews.com", "broadcaster", (), ()),
+    ("Fox News", "foxnews.com", "broadcaster", (), ("Fox News Channel",)),
+    ("HuffPost", "huffpost.com", "national", ("huffingtonpost.com",), ("Huffington Post", "The Huffington Post")),
     ("CNN", "cnn.com", "broadcaster", (), ()),
     ("NBC News", "nbcnews.com", "broadcaster", (), ()),
     ("CBS News", "cbsnews.com", "broadcaster", (), ()),
@@ -127,6 +128,23 @@ def _lookup_domain(host: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _abbreviates(name: str, entry: tuple[str, str, str]) -> bool:
+    """``name`` is a short code (up to five letters) of the publisher ``entry``: its letters stand
+    in order in the publisher's name or main domain, the first letters equal ("fox" for Fox News,
+    "hpo" for huffpost.com)."""
+    code = name.casefold()
+    if not (2 <= len(code) <= 5 and code.isalpha()):
+        return False
+    display, domain, _ = entry
+    for target in (re.sub(r"[^a-z]", "", _name_key(display)), domain.split(".")[0]):
+        if target[:1] != code[0]:
+            continue
+        rest = iter(target)
+        if all(ch in rest for ch in code):
+            return True
+    return False
+
+
 def outlet_from(
     name: str | None = None,
     *,
@@ -156,6 +174,8 @@ def outlet_from(
         display, main_domain, known_kind = by_name
         return Outlet(name=display, domain=main_domain, kind=kind or known_kind)
     by_domain = _lookup_domain(host) if host else None
+    if name is not None and by_domain is not None and _abbreviates(name, by_domain):
+        name = None  # "fox" or "FOX" on foxnews.com, "hpo" on huffingtonpost.com: the site's publisher
     if name is not None:
         return Outlet(name=name, domain=host, kind=kind)
     if by_domain is not None:
