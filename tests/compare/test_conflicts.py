@@ -105,8 +105,9 @@ def embedder():
     return get_embedder("minilm")
 
 
-def _story(nlp, embedder, *texts: tuple[str, str, datetime]) -> ConflictFindings:
-    """Conflicts among articles (outlet, text, published), none of their claims aligned."""
+def _story(nlp, embedder, *texts: tuple[str, str, datetime], aligned: bool = False) -> ConflictFindings:
+    """Conflicts among articles (outlet, text, published), none of their claims aligned (all in
+    one fact with ``aligned``)."""
     from storylens.understand import analyze_doc
 
     articles, docs, claims = {}, {}, []
@@ -116,7 +117,7 @@ def _story(nlp, embedder, *texts: tuple[str, str, datetime]) -> ConflictFindings
         analysis = analyze_doc(doc, article)
         articles[article.id], docs[article.id] = article, doc
         claims.extend(analysis.claims)
-    groups = [[k] for k in range(len(claims))]
+    groups = [list(range(len(claims)))] if aligned else [[k] for k in range(len(claims))]
     return find_conflicts(groups, claims, articles, {}, docs=docs, embedder=embedder)
 
 
@@ -145,10 +146,13 @@ def test_one_event_on_two_days_in_sentences_worded_differently(nlp, embedder):
     ],
 )
 def test_a_doubtful_date_disagreement_is_only_possible(nlp, embedder, a, b):
-    found = _story(nlp, embedder, a, b)
+    found = _story(nlp, embedder, a, b, aligned=True)
     assert [c for c in found.conflicts if c.kind == "date"] == []
     (c,) = [c for c in found.possible if c.kind == "date"]
     assert c.confidence is not None and c.confidence < 0.8
+    # between two facts a doubtful date is most often another event: not listed at all
+    found = _story(nlp, embedder, a, b)
+    assert found.conflicts == () and found.possible == ()
 
 
 def test_a_vote_and_a_passage_are_one_kind_of_event(nlp, embedder):
@@ -255,9 +259,14 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
         ("A", "Judges doubted the sex discrimination lawsuit that covers 1.5 million workers.", WEDNESDAY),
         ("B", "The court may block a massive sex discrimination lawsuit against the retailer on behalf of up to 1.6 million workers.", WEDNESDAY),
     )
+    if not shown:
+        # below the bar and between two facts (the alignment did not pair the sentences): not
+        # even listed as possible
+        assert [c for c in (*found.conflicts, *found.possible) if c.kind == "number"] == []
+        return
     c = _the_estimates(found)
-    assert (c in found.conflicts) is shown
-    assert c.confidence is not None and (c.confidence >= 0.8) is shown
+    assert c in found.conflicts
+    assert c.confidence is not None and c.confidence >= 0.8
 
 
 @pytest.mark.parametrize(
