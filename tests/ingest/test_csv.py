@@ -158,6 +158,11 @@ def test_jsonl_honours_the_field_map() -> None:
         ({"content": "c", "body": ""}, ("text=body", "text=content"), {"text": "c"}),  # empty falls back
         ({"a": "1"}, (), {"a": "1"}),
         ({"text": "t"}, ("text=text",), {"text": "t"}),
+        # one field of theirs feeds two of ours (FNC-1's bodies: an id and nothing else to name them)
+        ({"Body ID": "7", "articleBody": "b"}, ("id=Body ID", "outlet=Body ID", "text=articleBody"),
+         {"id": "7", "outlet": "7", "text": "b"}),
+        # two fields trade names
+        ({"title": "the body", "text": "Headline"}, ("title=text", "text=title"), {"title": "Headline", "text": "the body"}),
     ],
 )
 def test_apply_field_map(record: dict, pairs: tuple[str, ...], expected: dict) -> None:

@@ -89,15 +89,18 @@ def apply_field_map(record: dict[str, Any], field_map: FieldMap) -> dict[str, An
     if not field_map:
         return record
     out = dict(record)
+    mapped: set[str] = set()
+    # values are read from the record as given, so one field of theirs can feed two of ours
+    # ("id=Body ID", "outlet=Body ID") and two fields can trade names ("title=text", "text=title")
     for ours, candidates in field_map:
-        present = [theirs for theirs in candidates if out.get(theirs) not in (None, "")]
+        present = [theirs for theirs in candidates if record.get(theirs) not in (None, "")]
         if not present:
             continue
-        value = out[present[0]]
         for theirs in candidates:
-            if theirs != ours:
+            if theirs != ours and theirs not in mapped:
                 out.pop(theirs, None)
-        out[ours] = value
+        out[ours] = record[present[0]]
+        mapped.add(ours)
     return out
 
 
