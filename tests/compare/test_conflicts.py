@@ -394,6 +394,17 @@ def test_no_place_conflict(ents_a, ents_b, text_b):
     assert [c for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
 
 
+def test_no_place_conflict_when_an_outlet_names_the_other_place_too():
+    # "in Manhattan" / "in New York City": one outlet names both places elsewhere, so the two may
+    # be one place at two scales
+    text_a, text_b = "A rocket hit a school in Haifa on Monday night.", "A rocket hit a school in Tel Aviv on Monday night."
+    arts, claims = _pair(text_a, text_b, ents_a=("e1",), ents_b=("e2",))
+    more = "Sirens also sounded in Haifa."
+    arts["b"] = Article(id="b", outlet=Outlet("B"), text=f"{text_b} {more}")
+    claims.append(Claim("b:1", "b", Span(len(text_b) + 1, len(text_b) + 1 + len(more)), more, entities=("e1",)))
+    assert [c for c in find_conflicts([[0, 1], [2]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
+
+
 def _quoted(speakers):
     text = "“We will rebuild the pier before summer,” said {}."
     arts, claims, quotes = {}, [], {}
@@ -421,6 +432,9 @@ def test_one_quote_two_named_speakers():
         ("Falk", "Falk", "e9"),  # a surname alone may be the same person, linked or not
         ("Mayor Inès Falk", "Inès Falk", "e8"),  # the same name written with a diacritic
         ("he", "Leo Dune", "e2"),  # a speaker reached through a pronoun
+        ("Ines", "Ines", "e10"),  # a first name alone
+        ("Ines Falk-Moreau", "Ines Falk-Moreau", "e11"),  # the name another outlet gives more fully
+        ("Ines Falck", "Ines Falck", "e12"),  # spelled differently by another outlet
     ],
 )
 def test_no_attribution_conflict(b):
@@ -436,6 +450,38 @@ def test_same_statement_credited_to_different_people():
     (c,) = find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts
     assert c.kind == "attribution" and "Ines Falk" in c.detail and "Leo Dune" in c.detail
     arts, claims = _pair(text.format("the mayor"), text.format("Falk"), src_a=(falk,), src_b=(falk,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # the body a person speaks for, or the outlet that reported it
+        SourceRef(Span(0, 1), "the Larkspur Port Authority", "organization", name="Larkspur Port Authority"),
+        # a role, a word, a title: nobody named
+        SourceRef(Span(0, 1), "the company", "organization", name="company"),
+        SourceRef(Span(0, 1), "President", "person", name="President"),
+        # the mayor's name written out with a role and more fully
+        SourceRef(Span(0, 1), "Spokeswoman Ines Falk-Moreau", "person", name="Spokeswoman Ines Falk-Moreau"),
+    ],
+)
+def test_no_source_conflict_between_a_person_and_a_body_or_a_role(other):
+    falk = SourceRef(Span(0, 1), "Mayor Ines Falk", "person", name="Ines Falk", entity_id="e3")
+    text = "The pier will reopen before the summer season, {} said."
+    arts, claims = _pair(text.format("Mayor Ines Falk"), text.format(other.text), src_a=(falk,), src_b=(other,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
+
+
+def test_bodies_named_differently_are_compared_only_when_no_person_is_named():
+    ledger = SourceRef(Span(0, 1), "the Larkspur Ledger", "organization", name="Larkspur Ledger")
+    board = SourceRef(Span(0, 1), "the Harbour Board", "organization", name="Harbour Board")
+    text = "The pier will reopen before the summer season, according to {}."
+    arts, claims = _pair(text.format("the Larkspur Ledger"), text.format("the Harbour Board"), src_a=(ledger,), src_b=(board,))
+    (c,) = find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts
+    assert c.kind == "attribution" and "Larkspur Ledger" in c.detail and "Harbour Board" in c.detail
+    # "the Harbour Board of Larkspur Inc" and "the Harbour Board" are one body
+    full = SourceRef(Span(0, 1), "the Harbour Board of Larkspur Inc", "organization", name="Harbour Board of Larkspur Inc")
+    arts, claims = _pair(text.format("the Harbour Board of Larkspur Inc"), text.format("the Harbour Board"), src_a=(full,), src_b=(board,))
     assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
 
 

@@ -1,7 +1,15 @@
 import pytest
 
 from storylens.model import Mention, SourceRef, Span
-from storylens.understand.entities import canonical_key, find_mentions, link_entities, same_person, same_speaker
+from storylens.understand.entities import (
+    canonical_key,
+    find_mentions,
+    link_entities,
+    may_name_one,
+    names_someone,
+    same_person,
+    same_speaker,
+)
 
 
 def _m(text: str, label: str) -> Mention:
@@ -205,3 +213,34 @@ def _ref(name: str | None, kind: str = "person", entity_id: str | None = None, *
 )
 def test_same_speaker(a, b, same):
     assert same_speaker(a, b) is same
+
+
+@pytest.mark.parametrize(
+    "a, b, may",
+    [
+        ("Quinton Winter", "Quinton", True),  # a first name alone
+        ("Zhang Hung", "Zhang", True),  # a family name written first
+        ("Carla Wood Alcorn", "Carla Wood", True),
+        ("Ms Clarke-Murphy", "Colleen Clarke-Murphy", True),  # a title without its dot, a double surname
+        ("Sheikh Motlab al Nabet", "Motlab al Nabet", True),  # a title or role before the name
+        ("CFO Wong Wai Ming", "Wong Wai Ming", True),
+        ("Dornella Conners", "Donnell Conner", True),  # spelled differently by two outlets
+        ("eBay Inc", "eBay", True),  # a body with and without its legal form
+        ("Gauteng Department of Education", "Gauteng education department", True),
+        ("Ron Paul", "Rand Paul", False),
+        ("Mark Kelly", "Mary Kelly", False),
+        ("George W. Bush", "George H. W. Bush", False),  # initials are left to same_person
+        ("Xue Paan", "Qiang Qiang", False),
+        ("President", "Ines Falk", False),  # nobody named on one side
+    ],
+)
+def test_may_name_one(a: str, b: str, may: bool) -> None:
+    assert may_name_one(a, b) is may
+    assert may_name_one(b, a) is may
+
+
+@pytest.mark.parametrize(
+    "name, names", [("Ms Fernandez", True), ("Lenovo", True), ("President", False), ("company", False), ("the CEO", False)]
+)
+def test_names_someone(name: str, names: bool) -> None:
+    assert names_someone(name) is names

@@ -66,7 +66,7 @@ from storylens.model import (
     text_id,
 )
 from storylens.understand.embed import Embedder
-from storylens.understand.entities import same_person, same_speaker
+from storylens.understand.entities import may_name_one, names_someone, same_speaker
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -1180,13 +1180,19 @@ def _place_conflicts(
     kinds: Mapping[str, str],
     names: Mapping[str, str],
 ) -> list[tuple[Conflict, frozenset[str]]]:
-    """The same statement located in different places ("in Haifa" / "in Tel Aviv")."""
+    """The same statement located in different places ("in Haifa" / "in Tel Aviv"). Not when
+    either article names the other's place too: "Manhattan" and "New York City", "Mount Sinai"
+    and "Manhattan" name one place at two scales as often as two places, and an outlet that
+    names both knows of both."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        named[c.article_id].update(c.entities)
     out = []
     for i, j in near:
         a, b = claims[i], claims[j]
         pa = {e for e in a.entities if kinds.get(e) in _PLACE_KINDS}
         pb = {e for e in b.entities if kinds.get(e) in _PLACE_KINDS}
-        if pa and pb and not (pa & pb):
+        if pa and pb and not (pa & pb) and not (pa & named[b.article_id]) and not (pb & named[a.article_id]):
             refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
             detail = (
                 f"different places for the same statement: {articles[a.article_id].outlet.name} names "
@@ -1216,12 +1222,20 @@ def _source_conflicts(
     for i, j in near:
         a, b = claims[i], claims[j]
         na, nb = _named_in_text(a), _named_in_text(b)
+        # a person and a body are not two sources of one statement: a spokesman speaks for his
+        # ministry, an outlet reports what a company said; people are compared with people and,
+        # where no person is named, bodies with bodies
+        people_a = [x for x in na if x.kind == "person"]
+        people_b = [x for x in nb if x.kind == "person"]
+        if people_a or people_b:
+            na, nb = people_a, people_b
         sa = {s.entity_id or (s.name or "").casefold() for s in na}
         sb = {s.entity_id or (s.name or "").casefold() for s in nb}
         if not sa or not sb or sa & sb:
             continue
-        # name variants of one person ("Bill"/"William", a surname alone) are not two sources
-        if any(same_speaker(x, y) or same_person(x.name or "", y.name or "") for x in na for y in nb):
+        # name variants of one person or body ("Bill"/"William", a surname alone, a first name
+        # alone, "eBay Inc"/"eBay") are not two sources
+        if any(_may_be_one(x, y) for x in na for y in nb):
             continue
         who_a = ", ".join(sorted({s.name or s.text for s in na}))
         who_b = ", ".join(sorted({s.name or s.text for s in nb}))
@@ -1247,7 +1261,7 @@ def _named_in_text(claim: Claim) -> list[SourceRef]:
     for s in claim.sources:
         # "A.G.", "FBI": an abbreviation may be a title or a body named by its initials; only
         # names written out (with lowercase letters) are trusted here
-        if s.kind in _NAMED_SOURCE_KINDS and s.name and any(ch.islower() for ch in s.name):
+        if s.kind in _NAMED_SOURCE_KINDS and s.name and any(ch.islower() for ch in s.name) and names_someone(s.name):
             surname = s.name.split()[-1].casefold()
             if surname and surname in s.text.casefold():
                 out.append(s)
@@ -1311,7 +1325,7 @@ def _attribution_conflicts(
 
 
 def _may_be_one(a: SourceRef, b: SourceRef) -> bool:
-    return same_speaker(a, b) or same_person(a.name or a.text, b.name or b.text)
+    return same_speaker(a, b) or may_name_one(a.name or a.text, b.name or b.text)
 
 
 def _named_in_sentence(s: SourceRef, host: Claim) -> bool:

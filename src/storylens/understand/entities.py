@@ -41,6 +41,8 @@ __all__ = [
     "canonical_key",
     "same_person",
     "same_speaker",
+    "may_name_one",
+    "names_someone",
     "PersonName",
     "ENTITY_LABELS",
     "METONYMS",
@@ -288,6 +290,53 @@ def same_person(a: str, b: str) -> bool:
     if x.middle and y.middle and not all(_same_given(m, n) for m, n in zip(x.middle, y.middle)):
         return False
     return True
+
+
+# Words that say what a speaker is, not who: dropped, with the titles, before two speakers'
+# names are compared for a disagreement ("CFO Wong Wai Ming" / "Wong Wai Ming", "Sheikh Motlab
+# al Nabet", "Spokeswoman Phumla Sekhonyane"), and words of a body's legal form ("eBay Inc").
+_ROLE_WORDS = frozenset(
+    """ceo cfo coo cto chairman chairwoman chair spokesman spokeswoman spokesperson sheikh imam
+    rabbi father sister brother professor prof director officer manager assistant deputy chief
+    inspector detective det sgt sergeant lt lieutenant capt captain col colonel commander king
+    queen prince princess pope cardinal bishop minister ambassador counsel lawyer dean
+    of the and for inc ltd llc plc corp co corporation company group""".split()
+)
+# Two spellings of one name token: difflib ratio at or above this ("Dornella" / "Donnell",
+# "Conners" / "Conner"; "Mark" / "Mary" is 0.75, "Ron" / "Rand" 0.57).
+_SPELLING_RATIO = 0.8
+
+
+def _name_tokens(name: str) -> list[str]:
+    words = [w.strip(".,'’") for w in canonical_key(name).replace("-", " ").split()]
+    return [w for w in words if w and w not in _NAME_TITLES and w not in _ROLE_WORDS and w not in _SUFFIXES]
+
+
+def may_name_one(a: str, b: str) -> bool:
+    """True when two written speaker names might name one person or body, so that outlets
+    crediting a statement to them need not disagree: :func:`same_person`, or the words of the
+    shorter name (titles and roles dropped) all among the longer's, or spelled alike ("Quinton" /
+    "Quinton Winter", "Zhang" / "Zhang Hung", "Carla Wood" / "Carla Wood Alcorn", "Ms Clarke-Murphy"
+    / "Colleen Clarke-Murphy", "Donnell Conner" / "Dornella Conners", "Department of Education" /
+    "Gauteng education department"). Looser than :func:`same_person` on purpose: it only keeps
+    a conflict from being claimed. A shorter name with an initial is left to
+    :func:`same_person` ("George W. Bush" is not "George H. W. Bush")."""
+    if same_person(a, b):
+        return True
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb:
+        return False
+    short, long_ = sorted((ta, tb), key=len)
+    if any(len(w) == 1 for w in short):
+        return False
+    return all(
+        any(w == v or difflib.SequenceMatcher(None, w, v).ratio() >= _SPELLING_RATIO for v in long_) for w in short
+    )
+
+
+def names_someone(name: str) -> bool:
+    """A written source name that says who, not only what ("President", "company" do not)."""
+    return any(ch.isupper() for ch in name) and bool(_name_tokens(name))
 
 
 def same_speaker(a: SourceRef, b: SourceRef) -> bool:
