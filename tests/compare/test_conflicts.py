@@ -339,6 +339,19 @@ def test_negation_conflict_marks_the_minority_even_across_facts():
         # a paraphrase with a lexical negative: "refused to share" and "is not sharing" agree
         ("Israel has so far refused to share specifics of its planned retaliation with the administration.",
          "Jerusalem is not sharing with Washington its plans to respond to the missile offensive."),
+        # a negator in one, a word that negates in the other ("refuse ... or to allow" / "neither allow")
+        ("Both councils refuse to negotiate with the strikers or to allow the ferry to sail.",
+         "Both councils refuse to negotiate with the strikers and neither will allow the ferry to sail."),
+        ("The ferry sailed with no passengers on board.", "The ferry sailed without any passengers on board."),
+        # "if not" concedes: "welcomed, if not asked for" is "welcomed, and even asked for"
+        ("The toll was welcomed by the harbour ward, and sometimes even asked for.",
+         "The toll was welcomed by the harbour ward, if not asked for."),
+        # "no" opening a quoted name
+        ("Two parents discovered the ‘no show fee’ invoice for £15.95 in their son’s school bag last week.",
+         "Two parents discovered the £15.95 “no show fee” invoice after it was slipped into their son’s school bag."),
+        # a stem is never a negator: "notes" is not "not"
+        ("The harbour master notes that the board may reveal the new timetable.",
+         "The harbour master expects that the board may reveal the new timetable."),
     ],
 )
 def test_no_negation_conflict(a, b):
@@ -369,7 +382,10 @@ def _pair(text_a, text_b, **kw):
     return arts, [a, b]
 
 
-PLACES = [Entity("e1", "Haifa", "GPE"), Entity("e2", "Tel Aviv", "GPE"), Entity("e3", "Mayor Ines Falk", "PERSON")]
+PLACES = [
+    Entity("e1", "Haifa", "GPE"), Entity("e2", "Tel Aviv", "GPE"), Entity("e3", "Mayor Ines Falk", "PERSON"),
+    Entity("e4", "Haifa Bay", "LOC"),
+]
 
 
 def test_same_statement_in_different_places():
@@ -387,6 +403,7 @@ def test_same_statement_in_different_places():
         (("e1",), ("e1", "e2"), "A rocket hit a school in Haifa and Tel Aviv on Monday night."),  # a place in common
         (("e1",), ("e2",), "Officials in Tel Aviv condemned the strike and promised a response."),  # other statement
         (("e1",), (), "A rocket hit a school on Monday night."),  # one side names no place
+        (("e1",), ("e4",), "A rocket hit a school in Haifa Bay on Monday night."),  # one place named more fully
     ],
 )
 def test_no_place_conflict(ents_a, ents_b, text_b):

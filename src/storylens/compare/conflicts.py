@@ -1004,8 +1004,14 @@ _AUXILIARY = frozenset(
 )
 _CONTRACTED = re.compile(r"(?i)\b(ca|wo|do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n['’]t\b")
 _WORD_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-# "a lone 'no' vote", "the no votes": "no" as a noun, not a negation
-_NO_AS_NOUN = re.compile(r"(?i)(?:\b(?:a|an|the|lone|single|one|his|her|their)\s+['‘\"“]?no['’\"”]?\s|['‘\"“]no['’\"”])")
+# "a lone 'no' vote", "the no votes": "no" as a noun, not a negation; nor a "no" that opens a
+# quoted name ("the 'no show fee' invoice")
+_NO_AS_NOUN = re.compile(r"(?i)(?:\b(?:a|an|the|lone|single|one|his|her|their)\s+['‘\"“]?no['’\"”]?\s|['‘\"“]no\b['’\"”]?)")
+# Words that negate what follows them without a negator: "refuse to negotiate ... or to allow"
+# and "neither allow" agree, as do "without any girls" and "with no girls" (stem prefixes).
+_LEXICAL_NEGATIVES = ("refus", "declin", "deni", "deny", "fail", "reject", "without", "lack", "ban", "prohibit", "forbid", "unabl", "unwilling")
+# How far back from the shared word such a word may stand.
+_LEXICAL_REACH = 8
 
 
 def _polarity_tokens(text: str) -> list[str]:
@@ -1014,7 +1020,8 @@ def _polarity_tokens(text: str) -> list[str]:
     text = _NO_AS_NOUN.sub(" ", text)
     text = _CONTRACTED.sub(lambda m: m.group(1) + " not", text)
     text = re.sub(r"(?i)\bcannot\b", "can not", text).casefold()
-    return [_stem(w) for w in _WORD_TOKEN.findall(text)]
+    # a stem never makes a negator ("notes" is not "not")
+    return [w if (st := _stem(w)) in _NEGATORS and st != w else st for w in _WORD_TOKEN.findall(text)]
 
 
 def _stem(w: str) -> str:
@@ -1046,6 +1053,9 @@ def _negated_shared_predicate(a: list[str], b: list[str]) -> bool:
     for i, w in enumerate(a):
         if w not in _NEGATORS or i in where:
             continue
+        # "well received, if not actively sought": "if not" concedes, it does not negate
+        if w == "not" and i > 0 and a[i - 1] == "if":
+            continue
         k = i + 1
         while k < len(a) and a[k] in _AUXILIARY:
             k += 1
@@ -1053,6 +1063,8 @@ def _negated_shared_predicate(a: list[str], b: list[str]) -> bool:
             continue
         j = where[k]
         if any(x in _NEGATORS for x in b[max(0, j - 4) : j]):
+            continue
+        if any(x.startswith(_LEXICAL_NEGATIVES) for x in b[max(0, j - _LEXICAL_REACH) : j]):
             continue
         return True
     return False
@@ -1192,18 +1204,22 @@ def _place_conflicts(
         a, b = claims[i], claims[j]
         pa = {e for e in a.entities if kinds.get(e) in _PLACE_KINDS}
         pb = {e for e in b.entities if kinds.get(e) in _PLACE_KINDS}
-        if pa and pb and not (pa & pb) and not (pa & named[b.article_id]) and not (pb & named[a.article_id]):
-            refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
-            detail = (
-                f"different places for the same statement: {articles[a.article_id].outlet.name} names "
-                f"{_entity_names(pa, names)}, {articles[b.article_id].outlet.name} names {_entity_names(pb, names)}"
-            )
-            against = frozenset({articles[a.article_id].outlet.name, articles[b.article_id].outlet.name})
-            first, facts = _facts_of((i, j), fact_ids)
-            out.append((
-                Conflict(_conflict_id("entity", refs), "entity", first, detail, refs, confidence=PLACE_CONFIDENCE, fact_ids=facts),
-                against,
-            ))
+        if not pa or not pb or pa & pb or pa & named[b.article_id] or pb & named[a.article_id]:
+            continue
+        # "Cork" / "Cork Village", "New York" / "New York City": one place named more fully
+        if any(may_name_one(names.get(x, x), names.get(y, y)) for x in pa for y in pb):
+            continue
+        refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
+        detail = (
+            f"different places for the same statement: {articles[a.article_id].outlet.name} names "
+            f"{_entity_names(pa, names)}, {articles[b.article_id].outlet.name} names {_entity_names(pb, names)}"
+        )
+        against = frozenset({articles[a.article_id].outlet.name, articles[b.article_id].outlet.name})
+        first, facts = _facts_of((i, j), fact_ids)
+        out.append((
+            Conflict(_conflict_id("entity", refs), "entity", first, detail, refs, confidence=PLACE_CONFIDENCE, fact_ids=facts),
+            against,
+        ))
     return out
 
 
