@@ -284,6 +284,15 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
          "More than 400 people are expected to lose their jobs, according to several people familiar with the matter."),
         # a tally is not a count
         ("The council passed the toll 7-2 on Tuesday.", "The council passed the toll with 6 votes on Tuesday."),
+        # a figure per unit and a total
+        ("The three new ferry clubs paid $80 million each in expansion fees to join the harbour league.",
+         "The three new ferry clubs paid $1.4 billion in expansion fees to join the harbour league."),
+        # a quarter's figure and a year's
+        ("In its most recent quarter the ferry company reported revenue of $27.8 million.",
+         "The ferry company reported revenue of $55.9 million."),
+        # "one" as a determiner
+        ("One of the middlemen in the ferry sale was a former harbour pilot, the court heard.",
+         "Three middlemen in the ferry sale, among them a former harbour pilot, were named by the court."),
     ],
 )
 def test_no_number_conflict(nlp, embedder, a, b):

@@ -558,9 +558,20 @@ def _counted(q: Quantity) -> str | None:
 
 
 # A count of part of something: "two more debates", "another three", "the remaining two".
-_PART_AFTER = re.compile(r"^\s+(?:more|other|others|additional|remaining|further|new|extra)\b", re.IGNORECASE)
+# (used with ``match(text, pos)``, which anchors at pos: a "^" there would only match at 0)
+_PART_AFTER = re.compile(r"\s+(?:more|other|others|additional|remaining|further|new|extra)\b", re.IGNORECASE)
 _ALL_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE)
 _PART_BEFORE = re.compile(r"\b(?:another|other|remaining|additional|further|extra)\s+$", re.IGNORECASE)
+# A figure per unit ("paid $80 million each", "$3.73 per share") and a figure for a quarter are
+# other measures than a total or a year's: each is compared only with its own kind (on FNC-1's
+# bodies, "$80 million each in expansion fees" / "$1.4 billion"; "revenue of $27.8 billion"
+# in "its most recent quarter" / "$55.9 billion in revenue" for the year).
+_PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(\w+)|a\s+(share|head|person|day|week|month|year))\b", re.IGNORECASE)
+_QUARTER = re.compile(
+    r"\b(?:first|second|third|fourth|last|latest|recent|fiscal|this|that|previous|same|prior|the)\s+quarter\b(?!\s+of\b)"
+    r"|\bquarterly\b|\bQ[1-4]\b",
+    re.IGNORECASE,
+)
 
 
 def _number_slot(
@@ -579,6 +590,15 @@ def _number_slot(
     number = _NUMBER_IN.search(q.text)
     if number is None:
         return None
+    # "one" is as often a determiner as a count ("one of the middlemen", "one company will
+    # focus on ...", against "three middlemen", "two companies")
+    if number.group().casefold() == "one":
+        return None
+    per = _PER_UNIT.match(text, q.span.end)
+    if per:
+        key += f" (per {(per.group(1) or per.group(2) or 'each').casefold()})"
+    if _QUARTER.search(claim.text):
+        key += " (quarter)"
     n0, n1 = q.span.start + number.start(), q.span.start + number.end()
     if _PART_AFTER.match(text, n1) or _PART_BEFORE.search(text[max(0, n0 - 12) : n0]):
         return None
