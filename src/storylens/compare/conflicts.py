@@ -597,7 +597,8 @@ def _number_slot(
     per = _PER_UNIT.match(text, q.span.end)
     if per:
         key += f" (per {(per.group(1) or per.group(2) or 'each').casefold()})"
-    if _QUARTER.search(claim.text):
+    sentence = claim.sentence or claim.span  # a clause's period may be named in its sentence
+    if _QUARTER.search(text[sentence.start : sentence.end]):
         key += " (quarter)"
     n0, n1 = q.span.start + number.start(), q.span.start + number.end()
     if _PART_AFTER.match(text, n1) or _PART_BEFORE.search(text[max(0, n0 - 12) : n0]):
