@@ -562,14 +562,16 @@ def _counted(q: Quantity) -> str | None:
 _PART_AFTER = re.compile(r"\s+(?:more|other|others|additional|remaining|further|new|extra)\b", re.IGNORECASE)
 _ALL_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE)
 _PART_BEFORE = re.compile(r"\b(?:another|other|remaining|additional|further|extra)\s+$", re.IGNORECASE)
-# A figure per unit ("paid $80 million each", "$3.73 per share") and a figure for a quarter are
-# other measures than a total or a year's: each is compared only with its own kind (on FNC-1's
-# bodies, "$80 million each in expansion fees" / "$1.4 billion"; "revenue of $27.8 billion"
-# in "its most recent quarter" / "$55.9 billion in revenue" for the year).
+# A figure per unit ("paid $80 million each", "$3.73 per share") and a figure for part of a year
+# (a quarter, a half, "the first six months") are other measures than a total or a year's: each
+# is compared only with its own kind (on FNC-1's bodies, "$80 million each in expansion fees" /
+# "$1.4 billion"; "for the first six months this year, it reported $27.8 billion in revenue" /
+# "$55.9 billion in revenue" for the year).
 _PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(\w+)|a\s+(share|head|person|day|week|month|year))\b", re.IGNORECASE)
 _QUARTER = re.compile(
-    r"\b(?:first|second|third|fourth|last|latest|recent|fiscal|this|that|previous|same|prior|the)\s+quarter\b(?!\s+of\b)"
-    r"|\bquarterly\b|\bQ[1-4]\b",
+    r"\b(?:first|second|third|fourth|last|latest|recent|fiscal|this|that|previous|same|prior|the)\s+(?:quarter|half)\b(?!\s+of\b)"
+    r"|\bquarterly\b|\bQ[1-4]\b|\bH[12]\b"
+    r"|\b(?:first|last|past|previous|next)\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d+)\s+(?:months|weeks)\b",
     re.IGNORECASE,
 )
 
@@ -599,7 +601,7 @@ def _number_slot(
         key += f" (per {(per.group(1) or per.group(2) or 'each').casefold()})"
     sentence = claim.sentence or claim.span  # a clause's period may be named in its sentence
     if _QUARTER.search(text[sentence.start : sentence.end]):
-        key += " (quarter)"
+        key += " (part of a year)"
     n0, n1 = q.span.start + number.start(), q.span.start + number.end()
     if _PART_AFTER.match(text, n1) or _PART_BEFORE.search(text[max(0, n0 - 12) : n0]):
         return None
