@@ -292,6 +292,9 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
          "The ferry company reported revenue of $55.9 million."),
         ("For the first six months this year, the ferry company reported revenue of $27.8 million.",
          "The ferry company reported revenue of $55.9 million."),
+        # two parts of a year
+        ("In its most recent quarter the ferry company reported revenue of $27.6 million.",
+         "For the first six months this year, the ferry company reported revenue of $27.8 million."),
         # ... also when the quarter is named in another clause of the sentence
         ("The ferry company’s third quarter was difficult, and it reported revenue of $27.8 million.",
          "The ferry company reported revenue of $55.9 million."),

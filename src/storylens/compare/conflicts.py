@@ -576,6 +576,24 @@ _QUARTER = re.compile(
 )
 
 
+_MONTHS_IN = {"quarter": "3 months", "quarterly": "3 months", "half": "6 months"}
+_NUMBER_WORDS = {w: str(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven".split())}
+
+
+def _period_name(found: str) -> str:
+    """The part of a year a figure is for, in one spelling: "third quarter" and "Q3" are "3
+    months", "first half" and "first six months" "6 months"."""
+    words = found.casefold().split()
+    if re.fullmatch(r"q[1-4]", words[-1]):
+        return "3 months"
+    if re.fullmatch(r"h[12]", words[-1]):
+        return "6 months"
+    if words[-1] in _MONTHS_IN:
+        return _MONTHS_IN[words[-1]]
+    count = _NUMBER_WORDS.get(words[-2], words[-2])
+    return f"{count} {words[-1]}"
+
+
 def _number_slot(
     k: int, claim: Claim, q: Quantity, article: Article, doc: "Doc", claim_tokens: set[int], mentions: Sequence[Mention]
 ) -> _Slot | None:
@@ -600,8 +618,9 @@ def _number_slot(
     if per:
         key += f" (per {(per.group(1) or per.group(2) or 'each').casefold()})"
     sentence = claim.sentence or claim.span  # a clause's period may be named in its sentence
-    if _QUARTER.search(text[sentence.start : sentence.end]):
-        key += " (part of a year)"
+    period = _QUARTER.search(text[sentence.start : sentence.end])
+    if period:
+        key += f" ({_period_name(period.group())})"
     n0, n1 = q.span.start + number.start(), q.span.start + number.end()
     if _PART_AFTER.match(text, n1) or _PART_BEFORE.search(text[max(0, n0 - 12) : n0]):
         return None
