@@ -568,7 +568,7 @@ _PART_BEFORE = re.compile(r"\b(?:another|other|remaining|additional|further|extr
 # "$1.4 billion"; "for the first six months this year, it reported $27.8 billion in revenue" /
 # "$55.9 billion in revenue" for the year).
 _PER_UNIT = re.compile(r"\s*(?:each|apiece|a\s+piece|per\s+(\w+)|a\s+(share|head|person|day|week|month|year))\b", re.IGNORECASE)
-_QUARTER = re.compile(
+_PART_OF_YEAR = re.compile(
     r"\b(?:first|second|third|fourth|last|latest|recent|fiscal|this|that|previous|same|prior|the)\s+(?:quarter|half)\b(?!\s+of\b)"
     r"|\bquarterly\b|\bQ[1-4]\b|\bH[12]\b"
     r"|\b(?:first|last|past|previous|next)\s+(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d+)\s+(?:months|weeks)\b",
@@ -618,7 +618,7 @@ def _number_slot(
     if per:
         key += f" (per {(per.group(1) or per.group(2) or 'each').casefold()})"
     sentence = claim.sentence or claim.span  # a clause's period may be named in its sentence
-    period = _QUARTER.search(text[sentence.start : sentence.end])
+    period = _PART_OF_YEAR.search(text[sentence.start : sentence.end])
     if period:
         key += f" ({_period_name(period.group())})"
     n0, n1 = q.span.start + number.start(), q.span.start + number.end()
@@ -886,11 +886,10 @@ def _slot_conflicts(
     shown = [p for p in disputes if p.score >= SHOW and p.firm]
     taken = {frozenset({id(p.a), id(p.b)}) for p in shown}
     # a doubtful pair that does not restate a shown conflict is listed only when the alignment
-    # put its two claims in one fact: between
-    # two facts, a date or a number that differs was nearly always another event or another
-    # count. Of the possible conflicts listed before this rule, 0 of 6 on cross-outlet-alignment
-    # were gold conflicts; read by hand, at most 3 of 18 on all 50 BASIL stories and 2 of 11 on
-    # the extraction pages could be real ("tickets on sale Friday, Dec. 6" / "the 2020 tour").
+    # put its two claims in one fact: between two facts, a date or a number that differs was
+    # nearly always another event or another count. Of the possible conflicts listed before this
+    # rule, 0 of 6 on cross-outlet-alignment were gold conflicts; read by hand, at most 3 of 18 on
+    # all 50 BASIL stories and 2 of 11 on the extraction pages could be real.
     doubtful = [p for p in disputes if p.score >= POSSIBLE and frozenset({id(p.a), id(p.b)}) not in taken]
     outlet = [articles[c.article_id].outlet.name for c in claims]
     shown_groups = _groups(shown, agree)

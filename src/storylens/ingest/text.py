@@ -11,10 +11,10 @@ import codecs
 import logging
 import re
 import unicodedata
-from typing import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Sequence
 
 from storylens.ingest import (
     BadFrontMatter,
@@ -352,12 +352,12 @@ def _is_credit_line(unit: str) -> bool:
         return False
     contributed = _CONTRIBUTED.match(unit)
     if contributed:
-        names = re.findall(r"[^\W\d_]+", contributed["names"])
-        return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in names)
-    if not _CREDIT_LINE.match(unit):
+        credited = contributed["names"]  # only the names before "contributed" are checked
+    elif _CREDIT_LINE.match(unit):
+        credited = unit
+    else:
         return False
-    words = re.findall(r"[^\W\d_]+", unit)
-    return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in words)
+    return all(w[0].isupper() or w.casefold() in _CREDIT_WORDS for w in re.findall(r"[^\W\d_]+", credited))
 
 
 # Sentences in which the page talks to its reader about itself, not about the story: a call to

@@ -292,9 +292,10 @@ def same_person(a: str, b: str) -> bool:
     return True
 
 
-# Words that say what a speaker is, not who: dropped, with the titles, before two speakers'
-# names are compared for a disagreement ("CFO Wong Wai Ming" / "Wong Wai Ming", "Sheikh Motlab
-# al Nabet", "Spokeswoman Phumla Sekhonyane"), and words of a body's legal form ("eBay Inc").
+# Words that say what a speaker is, not who: dropped, with the titles, before two names are
+# compared for a disagreement ("CFO Wong Wai Ming" / "Wong Wai Ming", "Sheikh Motlab al Nabet",
+# "Spokeswoman Phumla Sekhonyane"), with a body's legal form ("eBay Inc") and the small words
+# of a body's name ("Department of Education" / "education department").
 _ROLE_WORDS = frozenset(
     """ceo cfo coo cto chairman chairwoman chair spokesman spokeswoman spokesperson sheikh imam
     rabbi father sister brother professor prof director officer manager assistant deputy chief
@@ -313,8 +314,8 @@ def _name_tokens(name: str) -> list[str]:
 
 
 def may_name_one(a: str, b: str) -> bool:
-    """True when two written speaker names might name one person or body, so that outlets
-    crediting a statement to them need not disagree: :func:`same_person`, or the words of the
+    """True when two written names might name one person, body or place, so that outlets
+    crediting a statement to them (or placing it there) need not disagree: :func:`same_person`, or the words of the
     shorter name (titles and roles dropped) all among the longer's, or spelled alike ("Quinton" /
     "Quinton Winter", "Zhang" / "Zhang Hung", "Carla Wood" / "Carla Wood Alcorn", "Ms Clarke-Murphy"
     / "Colleen Clarke-Murphy", "Donnell Conner" / "Dornella Conners", "Department of Education" /
