@@ -298,6 +298,9 @@ def test_a_count_under_different_verbs_is_shown_only_from_count_firm_up(nlp, emb
         # ... also when the quarter is named in another clause of the sentence
         ("The ferry company’s third quarter was difficult, and it reported revenue of $27.8 million.",
          "The ferry company reported revenue of $55.9 million."),
+        # two measures, dated weeks apart (early September / the Friday before publication)
+        ("In the harbour council's previous poll, conducted in early September, Mayor Ode led Councillor Lutz by 5 points among likely voters.",
+         "Mayor Ode leads Councillor Lutz by 11 points among likely voters, according to a survey conducted after the debate on Friday."),
         # "one" as a determiner
         ("One of the middlemen in the ferry sale was a former harbour pilot, the court heard.",
          "Three middlemen in the ferry sale, among them a former harbour pilot, were named by the court."),

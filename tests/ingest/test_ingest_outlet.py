@@ -39,6 +39,17 @@ from storylens.model import Outlet
         # ... but another short name on that site is not ("FT" is known; "Vox" is not Fox's)
         (("Vox",), {"url": "http://www.foxnews.com/a"}, Outlet("Vox", "foxnews.com", None)),
         (("FT",), {"url": "http://www.foxnews.com/a"}, Outlet("Financial Times", "ft.com", "national")),
+        # a slug or code name of a known publisher, as data sets write them (PolNeAR's
+        # "huff-post", "wash-post", "west-journal"): words run together, or each word the start
+        # of the name's word, at least four letters
+        (("huff-post",), {}, Outlet("HuffPost", "huffpost.com", "national")),
+        (("wash-post",), {}, Outlet("The Washington Post", "washingtonpost.com", "national")),
+        (("west-journal",), {}, Outlet("The Western Journal", "westernjournal.com", "national")),
+        (("ny-times",), {}, Outlet("The New York Times", "nytimes.com", "national")),
+        # ... but not a word that is another word, nor a start too short to tell, nor one word
+        (("Washington Times",), {}, Outlet("Washington Times", None, None)),
+        (("was-post",), {}, Outlet("was-post", None, None)),
+        (("Huffington",), {}, Outlet("Huffington", None, None)),
     ],
 )
 def test_outlet_from(args: tuple, kwargs: dict, expected: Outlet) -> None:

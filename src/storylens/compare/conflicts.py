@@ -745,6 +745,24 @@ def _days_apart(a: _Slot, b: _Slot) -> float:
 _DEICTIC = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this\s+(?:morning|afternoon|evening)|last\s+night)\b", re.IGNORECASE)
 
 
+# A figure is of its time: two figures whose sentences are dated more than this many days apart
+# are two measures ("in the previous poll, conducted in early September, Clinton led by 5
+# points" / "leads by 11 points ... in a survey conducted after ... Friday", October 7; a rate
+# in 2008 and in 2012), not two accounts of one.
+NUMBER_DAYS = 7
+
+
+def _dated_apart(a: Claim, b: Claim) -> bool:
+    """Both claims are dated, and no date of one is within NUMBER_DAYS of a date of the other."""
+    da = [(_naive(t.start), _naive(t.end)) for t in a.times if t.type == "DATE" and t.start is not None and t.end is not None]
+    db = [(_naive(t.start), _naive(t.end)) for t in b.times if t.type == "DATE" and t.start is not None and t.end is not None]
+    if not da or not db:
+        return False
+    return all(
+        (max(s1, s2) - min(e1, e2)).total_seconds() > NUMBER_DAYS * 86400 for s1, e1 in da for s2, e2 in db
+    )
+
+
 def _publication_day_doubt(a: _Slot, b: _Slot) -> bool:
     """Two dates a day or less apart, one of them a word whose day is the publication's."""
     ta, tb = a.value, b.value
@@ -799,6 +817,8 @@ def _slot_pairs(
     for i, a in enumerate(slots):
         for b in slots[i + 1 :]:
             if outlet[a.claim] == outlet[b.claim] or a.kind != b.kind or _same_event_vetoed(a, b):
+                continue
+            if a.kind == "number" and _dated_apart(claims[a.claim], claims[b.claim]):
                 continue
             why = _disagreement(a, b)
             if why is None:

@@ -44,6 +44,8 @@ KNOWN_OUTLETS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...
     ("Politico", "politico.com", "national", ("politico.eu",), ()),
     ("The Hill", "thehill.com", "national", (), ()),
     ("Fox News", "foxnews.com", "broadcaster", (), ("Fox News Channel",)),
+    ("Breitbart", "breitbart.com", "national", (), ("Breitbart News",)),
+    ("The Western Journal", "westernjournal.com", "national", (), ("Western Journal",)),
     ("HuffPost", "huffpost.com", "national", ("huffingtonpost.com",), ("Huffington Post", "The Huffington Post")),
     ("CNN", "cnn.com", "broadcaster", (), ()),
     ("NBC News", "nbcnews.com", "broadcaster", (), ()),
@@ -91,6 +93,35 @@ for _name, _domain, _kind, _domains, _names in KNOWN_OUTLETS:
         _BY_DOMAIN[_d] = _entry
     for _n in (_name, _domain, *_names):
         _BY_NAME[_name_key(_n)] = _entry
+
+
+_COMPACT: dict[str, tuple[str, str, str]] = {}
+for _key, _entry in _BY_NAME.items():
+    _COMPACT.setdefault(_key.replace(" ", ""), _entry)
+# a slug's words, each standing for a word of a known name of two or more words
+_MULTIWORD = [(_key.split(), _entry) for _key, _entry in _BY_NAME.items() if " " in _key]
+MIN_PREFIX = 4
+
+
+def _by_slug(name: str) -> tuple[str, str, str] | None:
+    """The publisher a slug or code name stands for: its words run together ("huff-post",
+    "HuffPost"), or each of its words a known name's word or its start of at least
+    MIN_PREFIX letters, in order ("wash-post" for The Washington Post, "west-journal" for The
+    Western Journal). None when no name, or more than one publisher, fits."""
+    words = _name_key(name).split()
+    if not words:
+        return None
+    entry = _COMPACT.get("".join(words))
+    if entry is not None:
+        return entry
+    if len(words) < 2:
+        return None
+    found = {
+        e
+        for key, e in _MULTIWORD
+        if len(key) == len(words) and all(k == w or (len(w) >= MIN_PREFIX and k.startswith(w)) for k, w in zip(key, words))
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 _ADDRESS = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
@@ -160,7 +191,7 @@ def outlet_from(
     """
     host = normalize_domain(domain) or normalize_domain(url)
     name = (name or "").strip() or None
-    by_name = _BY_NAME.get(_name_key(name)) if name else None
+    by_name = (_BY_NAME.get(_name_key(name)) or _by_slug(name)) if name else None
     if by_name is None and name and _LOOKS_LIKE_DOMAIN.match(name):
         name_host = normalize_domain(name)
         by_name = _lookup_domain(name_host) if name_host else None
