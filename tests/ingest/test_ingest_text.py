@@ -200,6 +200,24 @@ def test_known_title_disables_headline_detection_and_drops_repeat() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        # the title printed as the body's first line with a stop, its closing quote moved
+        (f"Harbour Council Calls Toll Plan ‘A Disgrace.’\n\n{P1}", "Harbour Council Calls Toll Plan ‘A Disgrace’"),
+        # a headline and its deck joined in the title, two lines in the body
+        (f"Bridge closed to trucks; \nRepairs to take a year.\n\n{P1}", "Bridge closed to trucks; Repairs to take a year"),
+    ],
+)
+def test_a_known_title_is_dropped_from_the_body_whatever_its_stops(raw: str, title: str) -> None:
+    assert _body_units(clean_text(raw, known_title=title).body) == [P1]
+
+
+def test_a_body_line_that_only_starts_like_the_title_stays() -> None:
+    raw = f"Bridge closed to trucks after the storm, the council said.\n\n{P1}"
+    assert _body_units(clean_text(raw, known_title="Bridge closed to trucks").body)[0].startswith("Bridge closed")
+
+
+@pytest.mark.parametrize(
     ("url", "expected"),
     [
         ("https://example.org/news/2024/10/09/story-slug", datetime(2024, 10, 9)),

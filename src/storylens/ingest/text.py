@@ -465,6 +465,12 @@ def _repeated_block(units: Sequence[str], keep: Sequence[bool]) -> list[int]:
     return out
 
 
+def _letters(text: str) -> str:
+    """A line's letters and digits only, case folded: one title whatever its stops and quotes
+    ("... ‘Disgusting Fraud’" / "... ‘Disgusting Fraud.’")."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def clean_text(raw: str, *, headline: bool = True, known_title: str | None = None) -> CleanText:
     """Clean a scraped or pasted article: paragraphs, headline, section label, page leftovers.
 
@@ -541,10 +547,16 @@ def clean_text(raw: str, *, headline: bool = True, known_title: str | None = Non
 
     repeated = title or known_title
     if repeated:
-        folded = repeated.casefold().strip()
+        folded = _letters(repeated)
         for i, unit in enumerate(units):
-            if keep[i] and unit.casefold() == folded:
+            if keep[i] and _letters(unit) == folded:
                 drop(i)
+        # a title broken over the body's first two lines ("Super PAC haul surges past $1B;" /
+        # "Small group of rich donors ...", as some dumps store a headline and its deck)
+        head = [i for i in range(len(units)) if keep[i]][:2]
+        if len(head) == 2 and folded and _letters(units[head[0]]) + _letters(units[head[1]]) == folded:
+            drop(head[0])
+            drop(head[1])
 
     for i in _repeated_block(units, keep):
         drop(i)
