@@ -442,6 +442,16 @@ def test_no_place_conflict_when_an_outlet_names_the_other_place_too():
     assert [c for c in find_conflicts([[0, 1], [2]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
 
 
+def test_no_place_conflict_when_a_third_outlet_names_both_places():
+    text_a, text_b = "A rocket hit a school in Haifa on Monday night.", "A rocket hit a school in Tel Aviv on Monday night."
+    arts, claims = _pair(text_a, text_b, ents_a=("e1",), ents_b=("e2",))
+    assert [c.kind for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts] == ["entity"]
+    text_c = "Sirens sounded from Haifa to Tel Aviv."
+    arts["c"] = Article(id="c", outlet=Outlet("C"), text=text_c)
+    claims.append(Claim("c:0", "c", Span(0, len(text_c)), text_c, entities=("e1", "e2")))
+    assert [c for c in find_conflicts([[0, 1], [2]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
+
+
 def _quoted(speakers):
     text = "“We will rebuild the pier before summer,” said {}."
     arts, claims, quotes = {}, [], {}
