@@ -452,6 +452,15 @@ def test_no_place_conflict_when_a_third_outlet_names_both_places():
     assert [c for c in find_conflicts([[0, 1], [2]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
 
 
+def test_a_place_that_is_the_source_is_not_where_it_happened():
+    text_a, text_b = "A rocket hit a school in Haifa on Monday night.", "A rocket hit a school on Monday night, Tel Aviv reported."
+    src = SourceRef(Span(text_b.index("Tel Aviv"), text_b.index("Tel Aviv") + 8), "Tel Aviv", "outlet", name="Tel Aviv")
+    arts, claims = _pair(text_a, text_b, ents_a=("e1",), ents_b=("e2",))
+    assert [c.kind for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts] == ["entity"]
+    arts, claims = _pair(text_a, text_b, ents_a=("e1",), ents_b=("e2",), src_b=(src,))
+    assert [c for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts if c.kind == "entity"] == []
+
+
 def _quoted(speakers):
     text = "“We will rebuild the pier before summer,” said {}."
     arts, claims, quotes = {}, [], {}

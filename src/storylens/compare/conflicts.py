@@ -1263,8 +1263,8 @@ def _place_conflicts(
     out = []
     for i, j in near:
         a, b = claims[i], claims[j]
-        pa = {e for e in a.entities if kinds.get(e) in _PLACE_KINDS}
-        pb = {e for e in b.entities if kinds.get(e) in _PLACE_KINDS}
+        pa = _places(a, kinds, names)
+        pb = _places(b, kinds, names)
         if not pa or not pb or pa & pb or pa & named[b.article_id] or pb & named[a.article_id]:
             continue
         # a third article of the story naming both: one place at two scales, or two places the
@@ -1288,6 +1288,18 @@ def _place_conflicts(
             against,
         ))
     return out
+
+
+def _places(claim: Claim, kinds: Mapping[str, str], names: Mapping[str, str]) -> set[str]:
+    """The places a claim names, less a place that is its source: a paper or a broadcaster
+    named like a place ("Metro reports that ..." / "..., the metro.co.uk reported")."""
+    sources = {s.entity_id for s in claim.sources if s.entity_id} | {
+        (s.name or "").casefold() for s in claim.sources if s.name
+    }
+    return {
+        e for e in claim.entities
+        if kinds.get(e) in _PLACE_KINDS and e not in sources and names.get(e, e).casefold() not in sources
+    }
 
 
 def _entity_names(ids: set[str], names: Mapping[str, str]) -> str:
