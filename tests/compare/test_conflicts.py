@@ -509,6 +509,18 @@ def test_same_statement_credited_to_different_people():
     assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
 
 
+def test_no_attribution_conflict_when_a_sentence_names_the_other_source():
+    falk = SourceRef(Span(0, 1), "Mayor Ines Falk", "person", name="Ines Falk", entity_id="e3")
+    dune = SourceRef(Span(0, 1), "Harbour Master Leo Dune", "person", name="Leo Dune", entity_id="e4")
+    text_a = "The harbour pier will reopen before the summer season with new moorings, the mayor said."
+    # one scene read two ways: the other sentence names the mayor too
+    text_b = "The harbour pier will reopen before the summer season with new moorings, Leo Dune told Falk."
+    arts, claims = _pair(text_a, text_b.replace(" told Falk", " said"), src_a=(falk,), src_b=(dune,))
+    assert [c.kind for c in find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts] == ["attribution"]
+    arts, claims = _pair(text_a, text_b, src_a=(falk,), src_b=(dune,))
+    assert find_conflicts([[0, 1]], claims, arts, {}, PLACES).conflicts == ()
+
+
 @pytest.mark.parametrize(
     "other",
     [

@@ -1332,6 +1332,11 @@ def _source_conflicts(
         # alone, "eBay Inc"/"eBay") are not two sources
         if any(_may_be_one(x, y) for x in na for y in nb):
             continue
+        # a sentence that names the other side's source tells of it too: the reporter and the
+        # paper he wrote in ("Reporter Robert X Cringely wrote" / "wrote Forbes' Robert X
+        # Cringely"), the mother and the toddler of one scene, one sentence read two ways
+        if any(_name_in(x, b.text) for x in na) or any(_name_in(y, a.text) for y in nb):
+            continue
         who_a = ", ".join(sorted({s.name or s.text for s in na}))
         who_b = ", ".join(sorted({s.name or s.text for s in nb}))
         refs = (claim_ref(a, articles[a.article_id]), claim_ref(b, articles[b.article_id]))
@@ -1346,6 +1351,12 @@ def _source_conflicts(
             frozenset(),
         ))
     return out
+
+
+def _name_in(s: SourceRef, text: str) -> bool:
+    """A capitalised word of the source's name (three letters or more) stands in ``text``."""
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", s.name or s.text) if w[0].isupper()]
+    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)
 
 
 def _named_in_text(claim: Claim) -> list[SourceRef]:
