@@ -212,6 +212,11 @@ def test_a_known_title_is_dropped_from_the_body_whatever_its_stops(raw: str, tit
     assert _body_units(clean_text(raw, known_title=title).body) == [P1]
 
 
+def test_a_title_without_letters_drops_nothing() -> None:
+    raw = f"{P1}\n\n***\n\n{P1} Again."
+    assert _body_units(clean_text(raw, known_title="—").body) == _body_units(clean_text(raw).body)
+
+
 def test_a_body_line_that_only_starts_like_the_title_stays() -> None:
     raw = f"Bridge closed to trucks after the storm, the council said.\n\n{P1}"
     assert _body_units(clean_text(raw, known_title="Bridge closed to trucks").body)[0].startswith("Bridge closed")

@@ -546,15 +546,15 @@ def clean_text(raw: str, *, headline: bool = True, known_title: str | None = Non
             drop(i)
 
     repeated = title or known_title
-    if repeated:
-        folded = _letters(repeated)
+    folded = _letters(repeated) if repeated else ""
+    if folded:  # a title of stops and dashes only would match every separator line
         for i, unit in enumerate(units):
             if keep[i] and _letters(unit) == folded:
                 drop(i)
         # a title broken over the body's first two lines ("Super PAC haul surges past $1B;" /
         # "Small group of rich donors ...", as some dumps store a headline and its deck)
         head = [i for i in range(len(units)) if keep[i]][:2]
-        if len(head) == 2 and folded and _letters(units[head[0]]) + _letters(units[head[1]]) == folded:
+        if len(head) == 2 and _letters(units[head[0]]) + _letters(units[head[1]]) == folded:
             drop(head[0])
             drop(head[1])
 
