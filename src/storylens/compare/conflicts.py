@@ -754,8 +754,10 @@ NUMBER_DAYS = 7
 
 def _dated_apart(a: Claim, b: Claim) -> bool:
     """Both claims are dated, and no date of one is within NUMBER_DAYS of a date of the other."""
-    da = [(_naive(t.start), _naive(t.end)) for t in a.times if t.type == "DATE" and t.start is not None and t.end is not None]
-    db = [(_naive(t.start), _naive(t.end)) for t in b.times if t.type == "DATE" and t.start is not None and t.end is not None]
+    def dates(c: Claim) -> list[tuple[datetime, datetime]]:
+        return [(_naive(t.start), _naive(t.end)) for t in c.times if t.type == "DATE" and t.start is not None and t.end is not None]
+
+    da, db = dates(a), dates(b)
     if not da or not db:
         return False
     return all(
@@ -1265,12 +1267,12 @@ def _place_conflicts(
         a, b = claims[i], claims[j]
         pa = _places(a, kinds, names)
         pb = _places(b, kinds, names)
-        if not pa or not pb or pa & pb or pa & named[b.article_id] or pb & named[a.article_id]:
+        if not pa or not pb or pa & pb:
             continue
-        # a third article of the story naming both: one place at two scales, or two places the
-        # story moves between (FNC-1's retellings of one clinic visit "in Manhattan" and "in New
-        # York City", where a third names "Manhattan's Yorkville Endoscopy" and "the New York
-        # City medical examiner")
+        # an article of the story naming both, one of the two or a third: one place at two
+        # scales, or two places the story moves between (FNC-1's retellings of one clinic visit
+        # "in Manhattan" and "in New York City", where a third names "Manhattan's Yorkville
+        # Endoscopy" and "the New York City medical examiner")
         if any(pa & n and pb & n for n in named.values()):
             continue
         # "Cork" / "Cork Village", "New York" / "New York City": one place named more fully
